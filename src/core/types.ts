@@ -29,6 +29,8 @@ export interface CodeSymbol {
   doc: string;
   startLine: number;
   endLine: number;
+  /** First line of the leading doc comment when it sits above startLine; else startLine. */
+  docStartLine: number;
   language: LanguageId;
 }
 
