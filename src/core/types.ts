@@ -49,6 +49,10 @@ export interface Chunk {
   endLine: number;
   /** Source text of the line range (what a user sees). */
   body: string;
+  /** Other names the chunk defines: merged neighbours, or the members a class header outlines. */
+  extraNames: string[];
+  /** 1-based part number when a large symbol was split; 0 when whole. */
+  part: number;
   /** True for documentation (Markdown, reStructuredText, plain text docs). */
   isDoc: boolean;
 }

@@ -1,0 +1,120 @@
+/**
+ * Ranking: fuse the channels, then apply cheap priors. Pure functions over candidates so
+ * each step can be read, tested and explained (`quarry search --explain`).
+ */
+import type { StoredChunk } from '../index/indexState';
+import { splitIdentifier, stemWord } from '../index/tokenize';
+import type { AnalysedQuery } from './queryAnalysis';
+
+export interface Candidate {
+  chunk: StoredChunk;
+  /** Raw channel scores: BM25F and cosine similarity. */
+  lexical: number;
+  dense: number;
+  /** Final score and the factors that made it, for explanations. */
+  score: number;
+  factors: Record<string, number>;
+}
+
+/** Share of the fused score given to the lexical channel, by query kind (the rest is dense). */
+export const LEXICAL_SHARE = { identifier: 0.75, natural: 0.45 } as const;
+/** A chunk that defines the queried identifier: score x (1 + this). Range 0..2. */
+export const DEFINITION_BOOST = 1.0;
+/** Query words found in the chunk's name: up to x (1 + this). */
+export const NAME_WORDS_BOOST = 0.35;
+/** Query words found in the file name: up to x (1 + this); in its folders: up to x (1 + half). */
+export const PATH_WORDS_BOOST = 0.3;
+/** Tests, examples and fixtures, unless the query asks for them. */
+export const TEST_FACTOR = 0.6;
+/** Vendored, third-party and generated code. */
+export const VENDORED_FACTOR = 0.5;
+/** Documentation against a query that does not ask for docs: prose must not drown code. */
+export const DOC_FACTOR = { identifier: 0.5, natural: 0.75 } as const;
+/** Code that belongs to no symbol (imports, top-level statements). */
+export const BLOCK_FACTOR = 0.8;
+/** The n-th result from one file (0-based) is multiplied by this to the power n. */
+export const FILE_SATURATION = 0.5;
+
+const TEST_PATH = /(^|\/)(tests?|__tests__|spec|specs|testing|examples?|samples?|fixtures?|benchmarks?|e2e)(\/|$)|(^|\/)(test_[^/]*|[^/]*_(test|spec)\.[a-z]+|[^/]*\.(test|spec)\.[a-z]+|[^/]*Tests?\.[a-z]+|conftest\.py)$/i;
+const VENDORED_PATH = /(^|\/)(vendor|vendored|third[_-]?party|external|deps|node_modules|generated|gen)(\/|$)|\.(pb|generated|g)\.[a-z]+$|_pb2\.py$/i;
+
+/** Normalises each channel by its best candidate and mixes them by query kind. */
+export function fuse(candidates: Candidate[], query: AnalysedQuery, hasDense: boolean, denseOnly = false): void {
+  const maxLexical = Math.max(1e-9, ...candidates.map((c) => c.lexical));
+  const denseScores = candidates.map((c) => c.dense);
+  const maxDense = Math.max(...denseScores, 1e-9);
+  const minDense = Math.min(...denseScores, maxDense);
+  const share = denseOnly ? 0 : hasDense ? LEXICAL_SHARE[query.kind] : 1;
+  for (const c of candidates) {
+    const lexicalPart = c.lexical / maxLexical;
+    const densePart = maxDense > minDense ? (c.dense - minDense) / (maxDense - minDense) : 0;
+    c.factors.lexical = lexicalPart;
+    if (hasDense) c.factors.dense = densePart;
+    c.score = share * lexicalPart + (1 - share) * densePart;
+  }
+}
+
+/** Multiplies in the priors. */
+export function applyPriors(candidates: Candidate[], query: AnalysedQuery): void {
+  const queryStems = new Set([...query.terms.keys()].filter((t) => !query.identifiers.includes(t) || !/_/.test(t)));
+  for (const c of candidates) {
+    const chunk = c.chunk;
+    multiply(c, 'definition', definitionFactor(chunk, query));
+    multiply(c, 'name', 1 + NAME_WORDS_BOOST * overlap(nameWords(chunk), queryStems));
+    multiply(c, 'path', pathFactor(chunk.path, queryStems));
+    if (!query.mentionsTests && TEST_PATH.test(chunk.path)) multiply(c, 'test', TEST_FACTOR);
+    if (VENDORED_PATH.test(chunk.path)) multiply(c, 'vendored', VENDORED_FACTOR);
+    if (chunk.isDoc && !query.mentionsDocs) multiply(c, 'doc', DOC_FACTOR[query.kind]);
+    if (chunk.kind === 'block') multiply(c, 'block', BLOCK_FACTOR);
+  }
+}
+
+/** Sorts by score, damping further chunks of a file already seen. */
+export function saturateFiles(candidates: Candidate[]): Candidate[] {
+  candidates.sort(byScore);
+  const seen = new Map<string, number>();
+  for (const c of candidates) {
+    const n = seen.get(c.chunk.path) ?? 0;
+    if (n > 0) multiply(c, 'file-saturation', FILE_SATURATION ** n);
+    seen.set(c.chunk.path, n + 1);
+  }
+  return candidates.sort(byScore);
+}
+
+function byScore(a: Candidate, b: Candidate): number {
+  return b.score - a.score || a.chunk.path.localeCompare(b.chunk.path) || a.chunk.startLine - b.chunk.startLine;
+}
+
+function multiply(c: Candidate, name: string, factor: number): void {
+  if (factor === 1) return;
+  c.score *= factor;
+  c.factors[name] = factor;
+}
+
+function definitionFactor(chunk: StoredChunk, query: AnalysedQuery): number {
+  if (query.identifiers.length === 0 || chunk.kind === 'block' || chunk.part > 1) return 1;
+  const names = [chunk.name, ...chunk.extraNames].map((n) => n.toLowerCase());
+  const qualified = [...chunk.container, chunk.name].join('.').toLowerCase();
+  const hit = query.identifiers.some((id) => names.includes(id) || qualified.endsWith(id));
+  return hit ? 1 + DEFINITION_BOOST : 1;
+}
+
+function nameWords(chunk: StoredChunk): Set<string> {
+  return new Set(splitIdentifier(chunk.name).map(stemWord));
+}
+
+function pathFactor(path: string, queryStems: Set<string>): number {
+  const segments = path.split('/');
+  const file = (segments.pop() ?? '').replace(/\.[^.]+$/, '');
+  const fileWords = new Set(splitIdentifier(file).map(stemWord));
+  const folderWords = new Set(segments.slice(-3).flatMap((s) => splitIdentifier(s)).map(stemWord));
+  return (1 + PATH_WORDS_BOOST * overlap(fileWords, queryStems)) * (1 + (PATH_WORDS_BOOST / 2) * overlap(folderWords, queryStems));
+}
+
+/** Share of the query's words found in `words` (0..1). */
+function overlap(words: Set<string>, queryStems: Set<string>): number {
+  if (queryStems.size === 0 || words.size === 0) return 0;
+  let found = 0;
+  for (const w of queryStems) if (words.has(w)) found++;
+  return found / queryStems.size;
+}

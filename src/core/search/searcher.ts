@@ -1,0 +1,69 @@
+/**
+ * One search over one root's index: candidates from the lexical and dense channels, the
+ * missing channel score filled in where cheap, fusion, priors and per-file saturation.
+ */
+import type { IndexState } from '../index/indexState';
+import type { SearchFilters } from '../types';
+import { compileFilters } from './filters';
+import { analyseQuery } from './queryAnalysis';
+import { applyPriors, type Candidate, fuse, saturateFiles } from './rank';
+
+export type SearchMode = 'lexical' | 'dense' | 'hybrid';
+
+export interface SearchRequest {
+  query: string;
+  k: number;
+  mode: SearchMode;
+  filters?: SearchFilters;
+  /** The embedded query, when the index has vectors and the mode uses them. */
+  queryVector?: Float32Array;
+  /** Slots never to return (find-similar excludes its own chunk). */
+  excludeSlots?: Set<number>;
+}
+
+/** Candidates taken from each channel before fusion. */
+const CANDIDATES_PER_CHANNEL = 200;
+
+export function searchIndex(state: IndexState, request: SearchRequest): Candidate[] {
+  const query = analyseQuery(request.query);
+  const filter = compileFilters(request.filters);
+  const accept = (slot: number) => {
+    const chunk = state.chunks[slot];
+    return chunk !== undefined && !request.excludeSlots?.has(slot) && (!filter || filter(chunk));
+  };
+  const bySlot = new Map<number, Candidate>();
+  const candidate = (slot: number) => {
+    let c = bySlot.get(slot);
+    if (!c) bySlot.set(slot, (c = { chunk: state.chunks[slot]!, lexical: 0, dense: 0, score: 0, factors: {} }));
+    return c;
+  };
+  if (request.mode !== 'dense') {
+    for (const hit of state.lexical.search(query.terms, CANDIDATES_PER_CHANNEL, accept)) candidate(hit.slot).lexical = hit.score;
+  }
+  const useDense = request.mode !== 'lexical' && request.queryVector !== undefined && state.vectors !== undefined;
+  if (useDense) {
+    for (const hit of state.vectors!.search(request.queryVector!, CANDIDATES_PER_CHANNEL, accept)) candidate(hit.label).dense = hit.score;
+    fillDenseScores([...bySlot.values()], state, request.queryVector!);
+  }
+  const candidates = [...bySlot.values()];
+  if (request.mode === 'dense') for (const c of candidates) c.lexical = 0;
+  fuse(candidates, query, useDense, request.mode === 'dense');
+  applyPriors(candidates, query);
+  return saturateFiles(candidates).slice(0, request.k);
+}
+
+/** Lexical candidates the dense channel did not return still get their exact cosine. */
+function fillDenseScores(candidates: Candidate[], state: IndexState, queryVector: Float32Array): void {
+  for (const c of candidates) {
+    if (c.dense !== 0) continue;
+    const vector = state.vectors!.getVector(c.chunk.slot);
+    if (vector) c.dense = dot(vector, queryVector);
+  }
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) sum += a[i] * b[i];
+  return sum;
+}
