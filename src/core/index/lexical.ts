@@ -134,8 +134,8 @@ export class LexicalIndex {
       const id = this.termIds.get(term);
       if (id === undefined) continue;
       const p = this.postings[id];
-      const idf = Math.log(1 + (this.liveCount - p.length + 0.5) / (p.length + 0.5));
-      if (idf <= 0) continue;
+      const df = Math.min(p.length, this.liveCount); // dead postings linger until compaction
+      const idf = Math.log(1 + (this.liveCount - df + 0.5) / (df + 0.5));
       for (let i = 0; i < p.length; i++) {
         const slot = p.slots[i];
         if (!this.alive[slot] || (accept && !accept(slot))) continue;

@@ -131,12 +131,11 @@ function lineCount(d: Draft): number {
 
 /** Merges runs of tiny chunks that share a container (one-line constants, getters, imports). */
 function mergeTinyNeighbours(drafts: Draft[], lines: string[]): Draft[] {
-  const out: Draft[] = [];
+  const out: (Draft & { merged?: boolean })[] = [];
   for (const d of drafts) {
     const prev = out[out.length - 1];
     const canMerge =
-      prev && lineCount(d) < TINY_CHUNK_LINES && lineCount(prev) < MERGED_CHUNK_MAX_LINES &&
-      prev.extraNames.length < MERGED_CHUNK_MAX_LINES && isTinyRun(prev) &&
+      prev !== undefined && isTinyLeaf(d) && (isTinyLeaf(prev) || prev.merged === true) &&
       sameContainer(prev.container, d.container) && onlyBlankBetween(prev.end, d.start, lines) &&
       d.end - prev.start + 1 <= MERGED_CHUNK_MAX_LINES;
     if (!canMerge) {
@@ -149,17 +148,15 @@ function mergeTinyNeighbours(drafts: Draft[], lines: string[]): Draft[] {
       prev.symbol = d.symbol;
     } else if (d.name) prev.extraNames.push(d.name);
     prev.end = d.end;
+    prev.merged = true;
   }
   return out;
 }
 
-/** A draft that is itself tiny or already a merge of tiny ones. */
-function isTinyRun(d: Draft): boolean {
-  return lineCount(d) < TINY_CHUNK_LINES || (d.extraNames.length > 0 && d.symbol?.kind !== 'class' && !isHeader(d));
-}
-
-function isHeader(d: Draft): boolean {
-  return d.symbol !== undefined && d.end < d.symbol.endLine;
+/** A short chunk that is not the header of a symbol with members. */
+function isTinyLeaf(d: Draft): boolean {
+  const isHeader = d.symbol !== undefined && d.end < d.symbol.endLine;
+  return !isHeader && lineCount(d) < TINY_CHUNK_LINES;
 }
 
 function sameContainer(a: string[], b: string[]): boolean {

@@ -1,0 +1,266 @@
+/**
+ * The one object the outside talks to: the CLI, the JSON-RPC server and (through it) the
+ * VS Code extension. One Engine serves one root; `Workspace` (below) fans out to several.
+ */
+import path from 'node:path';
+import { promises as fs } from 'node:fs';
+import { createEmbedder, type Embedder } from './embed/embedder';
+import { CHUNKER_VERSION } from './parse/chunker';
+import { SymbolParser } from './parse/symbols';
+import { defaultCacheRoot, indexDirFor } from './index/cacheDir';
+import { IndexState, type StoredChunk } from './index/indexState';
+import { LexicalIndex } from './index/lexical';
+import { CorruptIndexError, IndexStore, KEEP } from './index/store';
+import { VectorIndex } from './index/vectors';
+import { absolutePath, type IndexProgress, type IndexSummary, runIndexJob } from './indexer';
+import type { Candidate } from './search/rank';
+import { type SearchMode, searchIndex } from './search/searcher';
+import type { SearchFilters, SearchResult } from './types';
+
+export interface EngineOptions {
+  /** Folder holding all indexes; default: the OS cache folder (QUARRY_CACHE_DIR overrides). */
+  cacheRoot?: string;
+  /** 'none': lexical only; 'default': the shipped model; else a model folder. */
+  model?: string;
+  provider?: string;
+  maxFileBytes?: number;
+  include?: string[];
+  exclude?: string[];
+  /** How long `index()` waits for another process's write lock. */
+  lockWaitMs?: number;
+  log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+}
+
+export interface SearchOptions {
+  k?: number;
+  mode?: SearchMode;
+  filters?: SearchFilters;
+}
+
+export interface SimilarTarget {
+  path?: string;
+  startLine?: number;
+  endLine?: number;
+  text?: string;
+}
+
+/** Bump when the layout of the saved parts changes. */
+const INDEX_LAYOUT_VERSION = 1;
+const DEFAULT_K = 10;
+/** Lines of a chunk returned as its snippet. */
+const SNIPPET_MAX_LINES = 40;
+
+export class Engine {
+  private state: IndexState | undefined;
+  private embedder: Embedder | undefined;
+  private parser: SymbolParser | undefined;
+  private loadNote = '';
+
+  private constructor(readonly root: string, readonly indexDir: string, private readonly options: EngineOptions) {}
+
+  static async open(root: string, options: EngineOptions = {}): Promise<Engine> {
+    const resolved = path.resolve(root);
+    const stat = await fs.stat(resolved).catch(() => undefined);
+    if (!stat?.isDirectory()) throw new UserError(`not a folder: ${root}`);
+    const indexDir = indexDirFor(resolved, options.cacheRoot ?? defaultCacheRoot());
+    const engine = new Engine(resolved, indexDir, options);
+    if ((options.model ?? 'none') !== 'none') engine.embedder = await createEmbedder({ model: options.model!, provider: options.provider as never });
+    await engine.load();
+    return engine;
+  }
+
+  get hasIndex(): boolean {
+    return this.state !== undefined && this.state.files.size + this.state.skipped.size > 0;
+  }
+
+  get embedderInfo() {
+    return this.embedder?.info;
+  }
+
+  /** Loads the saved index, if any. A corrupt or outdated one is dropped (the next index() rebuilds). */
+  private async load(): Promise<void> {
+    try {
+      const store = await IndexStore.openForRead(this.indexDir);
+      if (!store) return;
+      const meta = store.manifest()!.meta;
+      const expected = this.expectedMeta(await this.getParser());
+      const mismatch = Object.keys(expected).find((key) => meta[key] !== expected[key as keyof typeof expected]);
+      if (mismatch) {
+        this.loadNote = `index was built with another ${mismatch}; it will be rebuilt`;
+        this.log('info', this.loadNote);
+        return;
+      }
+      const lexical = LexicalIndex.deserialize(await store.readPart('lexical'));
+      const vectors = this.embedder && store.manifest()!.parts.vectors
+        ? await VectorIndex.deserialize(await store.readPart('vectors'), this.embedder.info.dim)
+        : undefined;
+      this.state = IndexState.fromParts(await store.readPart('catalog'), lexical, vectors);
+    } catch (error) {
+      if (!(error instanceof CorruptIndexError) && !(error instanceof Error)) throw error;
+      this.loadNote = `index could not be loaded (${(error as Error).message}); it will be rebuilt`;
+      this.log('warn', this.loadNote);
+      this.state = undefined;
+    }
+  }
+
+  private expectedMeta(parser: SymbolParser) {
+    return {
+      layout: INDEX_LAYOUT_VERSION,
+      chunker: CHUNKER_VERSION,
+      grammars: parser.grammarVersion(),
+      model: this.embedder?.info.modelId ?? 'none',
+    };
+  }
+
+  private async getParser(): Promise<SymbolParser> {
+    this.parser ??= await SymbolParser.create();
+    return this.parser;
+  }
+
+  /** Brings the index up to date; only changed files are redone. */
+  async index(onProgress?: (p: IndexProgress) => void, signal?: AbortSignal): Promise<IndexSummary> {
+    const parser = await this.getParser();
+    const store = await IndexStore.openForWrite(this.indexDir, { waitMs: this.options.lockWaitMs ?? 0 });
+    try {
+      // Reload under the lock: another process may have written since we opened.
+      await this.load();
+      const state = this.state ?? new IndexState(this.embedder ? new VectorIndex(this.embedder.info.dim) : undefined);
+      this.state = state;
+      const meta = { ...this.expectedMeta(parser), root: this.root };
+      return await runIndexJob({
+        root: this.root,
+        state,
+        parser,
+        embedder: this.embedder,
+        discover: { maxFileBytes: this.options.maxFileBytes, include: this.options.include, exclude: this.options.exclude },
+        checkpoint: async () => {
+          const parts: Record<string, Buffer | typeof KEEP> = {
+            lexical: state.serializeLexical(),
+            catalog: state.serializeCatalog(),
+          };
+          if (state.vectors) parts.vectors = await state.vectors.serialize();
+          await store.commit(parts, meta);
+        },
+        onProgress,
+        signal,
+      });
+    } finally {
+      await store.close();
+    }
+  }
+
+  async search(query: string, options: SearchOptions = {}): Promise<SearchResult[]> {
+    const state = this.requireState();
+    const mode = options.mode ?? (this.embedder ? 'hybrid' : 'lexical');
+    if (mode !== 'lexical' && !this.embedder) throw new UserError(`search mode '${mode}' needs a model (--model)`);
+    const queryVector = mode !== 'lexical' ? await this.embedder!.embedQuery(query) : undefined;
+    const candidates = searchIndex(state, { query, k: options.k ?? DEFAULT_K, mode, filters: options.filters, queryVector });
+    return Promise.all(candidates.map((c) => this.toResult(c)));
+  }
+
+  /** Code like the chunk at path:lines (its stored vector, no re-embedding) or like a text. */
+  async similar(target: SimilarTarget, options: SearchOptions = {}): Promise<SearchResult[]> {
+    const state = this.requireState();
+    const k = options.k ?? DEFAULT_K;
+    if (target.text !== undefined) {
+      const queryVector = this.embedder ? await this.embedder.embedQuery(target.text) : undefined;
+      const mode = queryVector ? 'hybrid' : 'lexical';
+      const found = searchIndex(state, { query: target.text, k, mode, filters: options.filters, queryVector });
+      return Promise.all(found.map((c) => this.toResult(c)));
+    }
+    const own = this.chunksAt(target.path ?? '', target.startLine ?? 1, target.endLine ?? target.startLine ?? 1);
+    if (own.length === 0) throw new UserError(`no indexed code at ${target.path}:${target.startLine ?? 1}`);
+    const excludeSlots = new Set(own.map((c) => c.slot));
+    const queryVector = state.vectors ? averageVector(own.map((c) => state.vectors!.getVector(c.slot))) : undefined;
+    const query = (await Promise.all(own.map((c) => this.readLines(c.path, c.startLine, c.endLine, SNIPPET_MAX_LINES)))).join('\n');
+    const mode: SearchMode = queryVector ? 'hybrid' : 'lexical';
+    const found = searchIndex(state, { query, k, mode, filters: options.filters, queryVector, excludeSlots });
+    return Promise.all(found.map((c) => this.toResult(c)));
+  }
+
+  /** Chunks overlapping a line range of a file. */
+  chunksAt(relPath: string, startLine: number, endLine: number): StoredChunk[] {
+    const entry = this.requireState().files.get(relPath.split(path.sep).join('/'));
+    if (!entry) return [];
+    return entry.slots
+      .map((s) => this.state!.chunks[s]!)
+      .filter((c) => c && c.startLine <= endLine && c.endLine >= startLine);
+  }
+
+  stats() {
+    const state = this.state;
+    const skipped: Record<string, number> = {};
+    for (const reason of state?.skipped.values() ?? []) skipped[reason] = (skipped[reason] ?? 0) + 1;
+    const languages: Record<string, number> = {};
+    for (const f of state?.files.values() ?? []) languages[f.language] = (languages[f.language] ?? 0) + 1;
+    const fallbacks = [...(state?.files.values() ?? [])].filter((f) => f.note).map((f) => `${f.path}: ${f.note}`);
+    return {
+      root: this.root,
+      indexDir: this.indexDir,
+      indexed: state !== undefined,
+      files: state?.files.size ?? 0,
+      chunks: state?.chunkCount ?? 0,
+      vectors: state?.vectors?.size() ?? 0,
+      languages,
+      skipped,
+      parseFallbacks: fallbacks,
+      model: this.embedder?.info ?? null,
+      note: this.loadNote || undefined,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.embedder?.dispose();
+  }
+
+  private requireState(): IndexState {
+    if (!this.state) throw new UserError(`no index for ${this.root} yet: run \`quarry index ${this.root}\``);
+    return this.state;
+  }
+
+  private async toResult(c: Candidate): Promise<SearchResult> {
+    const chunk = c.chunk;
+    return {
+      path: chunk.path,
+      start_line: chunk.startLine,
+      end_line: chunk.endLine,
+      kind: chunk.kind,
+      name: chunk.name,
+      container: chunk.container,
+      language: chunk.language,
+      score: round(c.score),
+      snippet: await this.readLines(chunk.path, chunk.startLine, chunk.endLine, SNIPPET_MAX_LINES),
+      scores: Object.fromEntries(Object.entries({ lexical_raw: c.lexical, dense_raw: c.dense, ...c.factors }).map(([k, v]) => [k, round(v)])),
+      root: this.root,
+    };
+  }
+
+  private async readLines(relPath: string, start: number, end: number, maxLines: number): Promise<string> {
+    try {
+      const text = await fs.readFile(absolutePath(this.root, relPath), 'utf8');
+      return text.split(/\r?\n/).slice(start - 1, Math.min(end, start + maxLines - 1)).join('\n');
+    } catch {
+      return '';
+    }
+  }
+
+  private log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void {
+    this.options.log?.(level, message);
+  }
+}
+
+/** An error whose message is for the user as it is (no stack trace). */
+export class UserError extends Error {}
+
+function round(x: number): number {
+  return Math.round(x * 10_000) / 10_000;
+}
+
+function averageVector(vectors: (Float32Array | undefined)[]): Float32Array | undefined {
+  const present = vectors.filter((v): v is Float32Array => v !== undefined);
+  if (present.length === 0) return undefined;
+  const sum = new Float32Array(present[0].length);
+  for (const v of present) for (let i = 0; i < sum.length; i++) sum[i] += v[i];
+  const norm = Math.hypot(...sum) || 1;
+  return sum.map((x) => x / norm);
+}

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { LexicalIndex, type FieldTokens } from '../../src/core/index/lexical';
+import { splitIdentifier, tokenize, tokenizeQuery } from '../../src/core/index/tokenize';
+
+const fields = (name: string, body: string, path = 'src/x.ts', doc = ''): FieldTokens => ({
+  name: tokenize(name), path: tokenize(path), doc: tokenize(doc), body: tokenize(body),
+});
+const query = (q: string) => new Map(tokenizeQuery(q).map((t) => [t, 1]));
+
+test('identifiers are split on case, underscores and digits, and kept whole', () => {
+  assert.deepEqual(splitIdentifier('parseHTTPResponse2'), ['parse', 'http', 'response', '2']);
+  assert.deepEqual(splitIdentifier('user_name_id'), ['user', 'name', 'id']);
+  const tokens = tokenize('getUserName');
+  assert.ok(tokens.includes('getusername'));
+  assert.ok(tokens.includes('user'));
+});
+
+test('query stop words are dropped before stemming', () => {
+  assert.deepEqual(tokenizeQuery('how does the router handle middleware'), ['router', 'handl', 'middlewar']);
+});
+
+test('a name match outranks the same word in a body', () => {
+  const index = new LexicalIndex();
+  index.add(0, fields('renderPage', 'return html(template)'));
+  index.add(1, fields('helper', 'calls renderPage twice; render page here'));
+  index.add(2, fields('unrelated', 'nothing to see'));
+  const hits = index.search(query('render page'), 10);
+  assert.equal(hits[0].slot, 0);
+  assert.equal(hits.length, 2);
+});
+
+test('removed chunks are not returned, and compaction frees their slots', () => {
+  const index = new LexicalIndex();
+  index.add(0, fields('alpha', 'shared words'));
+  index.add(1, fields('beta', 'shared words'));
+  index.remove(0);
+  assert.deepEqual(index.search(query('shared'), 10).map((h) => h.slot), [1]);
+  assert.deepEqual(index.compact(), [0]);
+  index.add(0, fields('gamma', 'other text'));
+  assert.deepEqual(index.search(query('shared'), 10).map((h) => h.slot), [1]);
+  assert.deepEqual(index.search(query('gamma'), 10).map((h) => h.slot), [0]);
+});
+
+test('serialisation round-trips scores exactly', () => {
+  const index = new LexicalIndex();
+  const words = ['parse', 'config', 'loader', 'http', 'client', 'retry', 'cache', 'über', '日本'];
+  for (let i = 0; i < 200; i++) {
+    index.add(i, fields(`${words[i % 9]}${words[(i * 7) % 9]}`, words.filter((_, j) => (i + j) % 3 === 0).join(' ')));
+  }
+  index.remove(5);
+  index.compact();
+  const copy = LexicalIndex.deserialize(index.serialize());
+  const q = query('parse http cache über');
+  assert.deepEqual(copy.search(q, 20), index.search(q, 20));
+  assert.equal(copy.size, index.size);
+});
+
+test('a damaged buffer is refused', () => {
+  const index = new LexicalIndex();
+  index.add(0, fields('alpha', 'beta'));
+  const buf = index.serialize();
+  assert.throws(() => LexicalIndex.deserialize(buf.subarray(0, buf.length - 9)));
+  assert.throws(() => LexicalIndex.deserialize(Buffer.alloc(40)));
+});
