@@ -15,6 +15,7 @@ import { VectorIndex } from './index/vectors';
 import { absolutePath, type IndexProgress, type IndexSummary, runIndexJob } from './indexer';
 import type { Candidate } from './search/rank';
 import { type SearchMode, searchIndex } from './search/searcher';
+import { DefinitionTable, definitionsUsedBy, entryOf, type ExplainEntry, type Explanation, usagesOf } from './search/explain';
 import type { SearchFilters, SearchResult } from './types';
 
 export interface EngineOptions {
@@ -47,6 +48,8 @@ export interface SimilarTarget {
 /** Bump when the layout of the saved parts changes. */
 const INDEX_LAYOUT_VERSION = 1;
 const DEFAULT_K = 10;
+/** Entries per section of an explanation. */
+const EXPLAIN_LIST_SIZE = 5;
 /** Lines of a chunk returned as its snippet. */
 const SNIPPET_MAX_LINES = 40;
 
@@ -55,6 +58,8 @@ export class Engine {
   private embedder: Embedder | undefined;
   private parser: SymbolParser | undefined;
   private loadNote = '';
+  /** Name -> definitions, built on first explain and dropped whenever the index changes. */
+  private definitions: DefinitionTable | undefined;
 
   private constructor(readonly root: string, readonly indexDir: string, private readonly options: EngineOptions) {}
 
@@ -96,8 +101,9 @@ export class Engine {
         : undefined;
       this.state = IndexState.fromParts(await store.readPart('catalog'), lexical, vectors);
     } catch (error) {
-      if (!(error instanceof CorruptIndexError) && !(error instanceof Error)) throw error;
-      this.loadNote = `index could not be loaded (${(error as Error).message}); it will be rebuilt`;
+      // A damaged index is never fatal: report it and rebuild on the next index().
+      const what = error instanceof CorruptIndexError ? 'is damaged' : 'could not be loaded';
+      this.loadNote = `index ${what} (${(error as Error).message}); it will be rebuilt`;
       this.log('warn', this.loadNote);
       this.state = undefined;
     }
@@ -126,6 +132,7 @@ export class Engine {
       await this.load();
       const state = this.state ?? new IndexState(this.embedder ? new VectorIndex(this.embedder.info.dim) : undefined);
       this.state = state;
+      this.definitions = undefined;
       const meta = { ...this.expectedMeta(parser), root: this.root };
       return await runIndexJob({
         root: this.root,
@@ -176,6 +183,28 @@ export class Engine {
     const mode: SearchMode = queryVector ? 'hybrid' : 'lexical';
     const found = searchIndex(state, { query, k, mode, filters: options.filters, queryVector, excludeSlots });
     return Promise.all(found.map((c) => this.toResult(c)));
+  }
+
+  /**
+   * What explains the code at path:lines — its own doc, definitions it uses, docs that
+   * discuss it, similar code and usages. `selection` text, when given, replaces the chunk body.
+   */
+  async explain(relPath: string, startLine: number, endLine: number, selection?: string): Promise<Explanation> {
+    const state = this.requireState();
+    const overlapping = this.chunksAt(relPath, startLine, endLine);
+    const subject = overlapping.sort((a, b) => a.endLine - a.startLine - (b.endLine - b.startLine))[0];
+    const body = selection ?? (subject ? await this.readLines(subject.path, subject.startLine, subject.endLine, Infinity) : '');
+    this.definitions ??= new DefinitionTable(state);
+    const topic = subject ? [subject.name, ...subject.container].filter(Boolean).join(' ') : '';
+    const docs = topic ? await this.search(topic, { k: EXPLAIN_LIST_SIZE, mode: 'lexical', filters: { kind: 'docs' } }) : [];
+    const similar = subject ? await this.similar({ path: relPath, startLine: subject.startLine, endLine: subject.endLine }, { k: EXPLAIN_LIST_SIZE }) : [];
+    return {
+      subject: subject ? entryOf(subject) : undefined,
+      definitions: definitionsUsedBy(this.definitions, state, body, subject),
+      docs: docs.map(resultEntry),
+      similar: similar.map(resultEntry),
+      usages: subject ? usagesOf(state, subject) : [],
+    };
   }
 
   /** Chunks overlapping a line range of a file. */
@@ -251,6 +280,10 @@ export class Engine {
 
 /** An error whose message is for the user as it is (no stack trace). */
 export class UserError extends Error {}
+
+function resultEntry(r: SearchResult): ExplainEntry {
+  return { path: r.path, start_line: r.start_line, end_line: r.end_line, kind: r.kind, name: r.name, container: r.container, doc: '' };
+}
 
 function round(x: number): number {
   return Math.round(x * 10_000) / 10_000;
