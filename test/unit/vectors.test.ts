@@ -1,0 +1,131 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { VectorIndex } from '../../src/core/index/vectors';
+
+const DIM = 32;
+const COUNT = 3000;
+const QUERIES = 100;
+const K = 10;
+
+/** Small deterministic PRNG (mulberry32), so failures reproduce. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function unitVectors(n: number, seed: number): Float32Array[] {
+  const next = rng(seed);
+  return Array.from({ length: n }, () => {
+    const v = Float32Array.from({ length: DIM }, () => next() * 2 - 1);
+    const norm = Math.hypot(...v);
+    return v.map((x) => x / norm);
+  });
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+function bruteForce(query: Float32Array, data: Map<number, Float32Array>, k: number): number[] {
+  return [...data].map(([label, v]) => ({ label, s: dot(query, v) }))
+    .sort((x, y) => y.s - x.s).slice(0, k).map((x) => x.label);
+}
+
+function recallAtK(index: VectorIndex, data: Map<number, Float32Array>, queries: Float32Array[]): number {
+  let hits = 0;
+  for (const q of queries) {
+    const truth = new Set(bruteForce(q, data, K));
+    hits += index.search(q, K).filter((h) => truth.has(h.label)).length;
+  }
+  return hits / (queries.length * K);
+}
+
+function build(): { index: VectorIndex; data: Map<number, Float32Array> } {
+  const index = new VectorIndex(DIM);
+  const data = new Map<number, Float32Array>();
+  // More than the initial capacity, so the index must grow on its own.
+  unitVectors(COUNT, 1).forEach((v, i) => {
+    index.add(i, v);
+    data.set(i, v);
+  });
+  return { index, data };
+}
+
+test('search matches brute force (recall@10 >= 0.95) and scores are cosine similarities', () => {
+  const { index, data } = build();
+  assert.equal(index.size(), COUNT);
+  const queries = unitVectors(QUERIES, 2);
+  assert.ok(recallAtK(index, data, queries) >= 0.95);
+  const [top] = index.search(queries[0], 1);
+  assert.ok(Math.abs(top.score - dot(queries[0], data.get(top.label)!)) < 1e-4);
+  // A stored vector finds itself first with similarity 1.
+  const self = index.search(data.get(42)!, 1)[0];
+  assert.equal(self.label, 42);
+  assert.ok(Math.abs(self.score - 1) < 1e-4);
+});
+
+test('removed labels disappear, can be re-added with a new vector, and filters apply', () => {
+  const { index, data } = build();
+  const removed = [...Array(500).keys()].map((i) => i * 3);
+  for (const label of removed) {
+    index.remove(label);
+    data.delete(label);
+  }
+  assert.equal(index.size(), COUNT - removed.length);
+  assert.equal(index.getVector(3), undefined);
+  const queries = unitVectors(QUERIES, 3);
+  for (const q of queries.slice(0, 20)) {
+    assert.ok(index.search(q, K).every((h) => h.label % 3 !== 0 || h.label >= 1500));
+  }
+  assert.ok(recallAtK(index, data, queries) >= 0.95);
+
+  const [fresh] = unitVectors(1, 4);
+  index.add(3, fresh);
+  data.set(3, fresh);
+  assert.equal(index.search(fresh, 1)[0].label, 3);
+  assert.ok(index.getVector(3)!.every((x, i) => Math.abs(x - fresh[i]) < 1e-5));
+
+  const even = index.search(queries[0], K, (label) => label % 2 === 0);
+  assert.equal(even.length, K);
+  assert.ok(even.every((h) => h.label % 2 === 0));
+});
+
+test('serialize and deserialize keep vectors, deletions and recall', async () => {
+  const { index, data } = build();
+  for (let label = 0; label < 100; label++) {
+    index.remove(label);
+    data.delete(label);
+  }
+  const copy = await VectorIndex.deserialize(await index.serialize(), DIM);
+  assert.equal(copy.size(), index.size());
+  assert.equal(copy.getVector(5), undefined);
+  assert.ok(copy.getVector(500)!.every((x, i) => Math.abs(x - data.get(500)![i]) < 1e-5));
+  assert.ok(recallAtK(copy, data, unitVectors(QUERIES, 5)) >= 0.95);
+  // The copy keeps growing and re-adding like the original.
+  const [v] = unitVectors(1, 6);
+  copy.add(5, v);
+  copy.add(COUNT + 10, v);
+  assert.equal(copy.size(), index.size() + 2);
+  await assert.rejects(VectorIndex.deserialize(await index.serialize(), DIM + 1), /dimension/);
+});
+
+test('empty index, k larger than the index, and wrong dimensions', async () => {
+  const index = new VectorIndex(DIM);
+  const [v, w] = unitVectors(2, 7);
+  assert.deepEqual(index.search(v, 5), []);
+  const empty = await VectorIndex.deserialize(await index.serialize(), DIM);
+  assert.equal(empty.size(), 0);
+  index.add(1, v);
+  index.add(2, w);
+  assert.equal(index.search(v, 50).length, 2);
+  assert.throws(() => index.add(3, new Float32Array(DIM + 1)), /dimension/);
+  assert.throws(() => index.search(new Float32Array(3), 1), /dimension/);
+});
