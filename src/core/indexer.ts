@@ -48,8 +48,8 @@ export interface IndexJob {
 
 /** Files processed together: their chunks are embedded in one batch. */
 const FILE_BATCH = 32;
-/** Save progress at least this often during a long first index. */
-const CHECKPOINT_INTERVAL_MS = 20_000;
+/** Save progress at least this often during a long first index (tests shorten it to provoke kills mid-save). */
+const CHECKPOINT_INTERVAL_MS = Number(process.env.QUARRY_CHECKPOINT_INTERVAL_MS) || 20_000;
 
 export async function runIndexJob(job: IndexJob): Promise<IndexSummary> {
   const started = Date.now();

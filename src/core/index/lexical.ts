@@ -22,8 +22,8 @@ const TF_CAP = 255;
 const FORMAT_MAGIC = 0x51524c31; // "QRL1"
 
 class Postings {
-  slots = new Int32Array(4);
-  tfs = new Uint32Array(4);
+  slots: Int32Array = new Int32Array(4);
+  tfs: Uint32Array = new Uint32Array(4);
   length = 0;
 
   push(slot: number, packedTf: number): void {
