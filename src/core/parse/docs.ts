@@ -1,0 +1,140 @@
+/**
+ * Doc comments and docstrings: finds the documentation that belongs to a definition
+ * and strips the comment markers.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { DocStyle, LanguageRules } from './languages';
+
+/** Doc comments longer than this are cut: the index needs the gist, not a manual. */
+export const MAX_DOC_CHARS = 2000;
+/** How many comment nodes above a definition are examined at most. */
+const MAX_DOC_COMMENTS = 200;
+
+export interface FoundDoc {
+  text: string;
+  /** 0-based row of the first doc line above the definition, if any. */
+  startRow?: number;
+}
+
+export function isComment(node: Node): boolean {
+  return node.type.includes('comment') || node.type === 'haddock';
+}
+
+/** Strips one comment's markers, or returns undefined when its form is not a doc form. */
+export function stripComment(text: string, styles: readonly DocStyle[]): string | undefined {
+  const t = text.trim();
+  if (t.startsWith('/*')) {
+    const isJsdoc = t.startsWith('/**') && !t.startsWith('/**/');
+    if (!(isJsdoc ? styles.includes('jsdoc') || styles.includes('block') : styles.includes('block'))) return undefined;
+    return t.replace(/^\/\*+!?/, '').replace(/\*+\/$/, '').split('\n')
+      .map((l) => l.replace(/^\s*\*(?!\/) ?/, '').trimEnd()).join('\n').trim();
+  }
+  return stripLineComment(t, styles);
+}
+
+const LINE_FORMS: [DocStyle, RegExp][] = [
+  ['slash3', /^\/\/[/!] ?/],
+  ['slash2', /^\/\/+!? ?/],
+  ['hash', /^#+!? ?/],
+  ['haddock', /^-- ?[|^] ?|^-- ?/],
+  ['dashes', /^-{2,} ?/],
+];
+
+function stripLineComment(t: string, styles: readonly DocStyle[]): string | undefined {
+  const lines = t.split('\n').map((l) => l.trim());
+  for (const [style, marker] of LINE_FORMS) {
+    if (!styles.includes(style) || !marker.test(lines[0])) continue;
+    if (style === 'haddock' && !/^-- ?[|^]/.test(lines[0])) return undefined;
+    return lines.map((l) => l.replace(marker, '').trimEnd()).join('\n');
+  }
+  return undefined;
+}
+
+/**
+ * The doc comment directly above `outer` (no blank line between), skipping attribute
+ * siblings such as Rust `#[derive]`. Returns the doc and the row where it starts.
+ */
+export function docAbove(outer: Node, rules: LanguageRules): FoundDoc {
+  const parts: string[] = [];
+  let expectedRow = outer.startPosition.row;
+  let startRow: number | undefined;
+  let node = outer.previousNamedSibling;
+  for (let i = 0; node && i < MAX_DOC_COMMENTS; i++, node = node.previousNamedSibling) {
+    if (node.endPosition.row < expectedRow - 1) break;
+    if (rules.attributeTypes.has(node.type)) {
+      expectedRow = node.startPosition.row;
+      continue;
+    }
+    if (!isComment(node) || sharesRowWithCode(node)) break;
+    const stripped = stripComment(node.text, rules.docStyles);
+    if (stripped === undefined) break;
+    parts.unshift(stripped);
+    startRow = node.startPosition.row;
+    expectedRow = startRow;
+  }
+  const text = cap(parts.join('\n').trim());
+  return text ? { text, startRow } : { text: '' };
+}
+
+/** A trailing comment (`x = 1 // note`) documents the code on its left, not the next line. */
+function sharesRowWithCode(comment: Node): boolean {
+  const before = comment.previousSibling;
+  return before !== null && before.endPosition.row === comment.startPosition.row;
+}
+
+/** Python: the first statement of the body, when it is a string literal. */
+export function pythonDocstring(definition: Node): string {
+  const body = definition.childForFieldName('body');
+  const first = body?.firstNamedChild;
+  if (!first || first.type !== 'expression_statement') return '';
+  const literal = first.firstNamedChild;
+  if (!literal || literal.type !== 'string') return '';
+  return cap(dedent(stripQuotes(literal.text)));
+}
+
+/** Elixir: `@doc`/`@moduledoc` before a def, or `@moduledoc` first in a module body. */
+export function elixirDoc(definition: Node, isModule: boolean): string {
+  if (isModule) {
+    const block = definition.namedChildren.find((c) => c?.type === 'do_block');
+    const first = block?.firstNamedChild;
+    return first ? elixirAttributeDoc(first, 'moduledoc') ?? '' : '';
+  }
+  let node = definition.previousNamedSibling;
+  for (let i = 0; node && i < MAX_DOC_COMMENTS; i++, node = node.previousNamedSibling) {
+    if (isComment(node)) continue;
+    const doc = elixirAttributeDoc(node, 'doc');
+    if (doc !== undefined) return doc;
+    if (!isElixirAttribute(node)) break;
+  }
+  return '';
+}
+
+function isElixirAttribute(node: Node): boolean {
+  return node.type === 'unary_operator' && node.text.startsWith('@');
+}
+
+function elixirAttributeDoc(node: Node, attribute: string): string | undefined {
+  if (!isElixirAttribute(node)) return undefined;
+  const call = node.firstNamedChild;
+  if (call?.type !== 'call' || call.childForFieldName('target')?.text !== attribute) return undefined;
+  const value = call.namedChildren.find((c) => c?.type === 'arguments')?.firstNamedChild;
+  if (!value || value.type !== 'string') return '';
+  return cap(dedent(stripQuotes(value.text)));
+}
+
+function stripQuotes(literal: string): string {
+  return literal
+    .replace(/^[rRuUbBfF]*("""|'''|"|')/, '')
+    .replace(/("""|'''|"|')$/, '');
+}
+
+function dedent(text: string): string {
+  const lines = text.split('\n');
+  const indents = lines.slice(1).filter((l) => l.trim()).map((l) => l.match(/^\s*/)![0].length);
+  const common = indents.length ? Math.min(...indents) : 0;
+  return lines.map((l, i) => (i === 0 ? l : l.slice(common))).join('\n').trim();
+}
+
+function cap(text: string): string {
+  return text.length > MAX_DOC_CHARS ? text.slice(0, MAX_DOC_CHARS) : text;
+}

@@ -1,0 +1,233 @@
+/**
+ * Turns the matches of a symbol query into CodeSymbols: names, kinds, containers (by
+ * nesting of definitions, or an explicit receiver), line ranges, signatures and docs.
+ * The capture convention is described in symbols.ts.
+ */
+import type { Node, Query, QueryMatch, Tree } from 'web-tree-sitter';
+import type { CodeSymbol, LanguageId, SymbolKind } from '../types';
+import { docAbove, elixirDoc, isComment, pythonDocstring, type FoundDoc } from './docs';
+import { METHOD_CONTAINERS, type LanguageRules } from './languages';
+
+/** Signatures are cut to this many characters. */
+export const MAX_SIGNATURE_CHARS = 200;
+/** Names longer than this are cut (generated code can have absurd identifiers). */
+const MAX_NAME_CHARS = 200;
+/** Ancestors examined when looking for the enclosing definition. */
+const MAX_ANCESTOR_WALK = 256;
+/** Nodes examined when looking for a definition's body. */
+const MAX_BODY_SEARCH = 64;
+/** Budget for running a query over one tree. */
+const QUERY_TIMEOUT_MICROS = 2_000_000;
+
+const SYMBOL_KINDS: ReadonlySet<string> = new Set<SymbolKind>([
+  'function', 'method', 'constructor', 'class', 'interface', 'trait', 'type', 'enum',
+  'struct', 'union', 'module', 'namespace', 'impl', 'constant', 'variable', 'property',
+  'field', 'macro', 'test',
+]);
+
+/** Kinds whose value is not a body: their signature is their first line. */
+const ONE_LINE_SIGNATURES: ReadonlySet<SymbolKind> = new Set<SymbolKind>(['constant', 'variable', 'field', 'property']);
+
+interface Definition {
+  node: Node;
+  /** The node whose range and leading comments the symbol takes (a wrapper or node). */
+  outer: Node;
+  name: string;
+  kind: SymbolKind;
+  pattern: number;
+  /** Containers named in the definition itself: a Go receiver, C++ `Foo::bar`. */
+  receiver: string[];
+}
+
+export function extractSymbols(tree: Tree, query: Query, language: LanguageId, rules: LanguageRules): CodeSymbol[] {
+  const matches = query.matches(tree.rootNode, { timeoutMicros: QUERY_TIMEOUT_MICROS });
+  const byNode = collectDefinitions(matches, rules);
+  const ordered = [...byNode.values()].sort(
+    (a, b) => a.node.startIndex - b.node.startIndex || b.node.endIndex - a.node.endIndex,
+  );
+  const containers = new Map<number, string[]>();
+  const symbols: CodeSymbol[] = [];
+  for (const def of ordered) {
+    const parent = enclosingDefinition(def.node, byNode);
+    const chain = parent ? [...(containers.get(parent.node.id) ?? []), parent.name] : [];
+    const container = [...chain, ...def.receiver];
+    containers.set(def.node.id, container);
+    const kind = adjustKind(def, parent, rules);
+    symbols.push(toSymbol(def, kind, container, language, rules));
+  }
+  return rules.mergeEquations ? mergeEquations(symbols) : symbols;
+}
+
+function collectDefinitions(matches: QueryMatch[], rules: LanguageRules): Map<number, Definition> {
+  const byNode = new Map<number, Definition>();
+  for (const match of matches) {
+    const definition = match.captures.find((c) => c.name.startsWith('definition.'));
+    const nameNode = match.captures.find((c) => c.name === 'name')?.node;
+    if (!definition || !nameNode) continue;
+    const kind = definition.name.slice('definition.'.length);
+    if (!SYMBOL_KINDS.has(kind)) continue;
+    const name = collapse(nameNode.text).slice(0, MAX_NAME_CHARS);
+    const node = definition.node;
+    const previous = byNode.get(node.id);
+    if (!name || (previous && previous.pattern <= match.patternIndex)) continue;
+    const receiver = match.captures
+      .filter((c) => c.name === 'container')
+      .flatMap((c) => c.node.text.split(/::|\.|:/))
+      .map((s) => s.trim())
+      .filter(Boolean);
+    byNode.set(node.id, {
+      node, outer: outerNode(node, rules), name, kind: kind as SymbolKind,
+      pattern: match.patternIndex, receiver,
+    });
+  }
+  return byNode;
+}
+
+/** Climbs through wrappers that hold only this definition (export, decorators, const). */
+function outerNode(node: Node, rules: LanguageRules): Node {
+  let outer = node;
+  for (let parent = outer.parent; parent && rules.wrapperTypes.has(parent.type); parent = parent.parent) {
+    const significant = parent.namedChildren.filter(
+      (c) => c && !isComment(c) && !rules.attributeTypes.has(c.type) && c.type !== 'decorator',
+    );
+    if (significant.length !== 1) break;
+    outer = parent;
+  }
+  return outer;
+}
+
+function enclosingDefinition(node: Node, byNode: Map<number, Definition>): Definition | undefined {
+  let ancestor = node.parent;
+  for (let i = 0; ancestor && i < MAX_ANCESTOR_WALK; i++, ancestor = ancestor.parent) {
+    const found = byNode.get(ancestor.id);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function adjustKind(def: Definition, parent: Definition | undefined, rules: LanguageRules): SymbolKind {
+  let kind = def.kind;
+  if (kind === 'function' && parent && METHOD_CONTAINERS.has(parent.kind)) kind = 'method';
+  if (kind === 'method' && rules.constructorNames.has(def.name)) kind = 'constructor';
+  return kind;
+}
+
+function toSymbol(
+  def: Definition, kind: SymbolKind, container: string[], language: LanguageId, rules: LanguageRules,
+): CodeSymbol {
+  const startRow = attributeStartRow(def.outer, rules);
+  const end = def.outer.endPosition;
+  const endRow = end.column === 0 && end.row > startRow ? end.row - 1 : end.row;
+  const doc = findDoc(def, kind, rules);
+  const docRow = doc.startRow !== undefined ? Math.min(doc.startRow, startRow) : startRow;
+  return {
+    kind,
+    name: def.name,
+    container,
+    signature: signature(def, rules),
+    doc: doc.text,
+    startLine: startRow + 1,
+    endLine: endRow + 1,
+    docStartLine: docRow + 1,
+    language,
+  };
+}
+
+/** Rust `#[...]` and similar attributes above the definition belong to its range. */
+function attributeStartRow(outer: Node, rules: LanguageRules): number {
+  let row = outer.startPosition.row;
+  if (rules.attributeTypes.size === 0) return row;
+  let expected = row;
+  for (let node = outer.previousNamedSibling; node; node = node.previousNamedSibling) {
+    if (node.endPosition.row < expected - 1) break;
+    if (rules.attributeTypes.has(node.type)) row = node.startPosition.row;
+    else if (!isComment(node)) break;
+    expected = node.startPosition.row;
+  }
+  return row;
+}
+
+function findDoc(def: Definition, kind: SymbolKind, rules: LanguageRules): FoundDoc {
+  if (rules.docstrings) {
+    const text = pythonDocstring(def.node);
+    if (text) return { text };
+  }
+  if (rules.elixirDocs) {
+    const text = elixirDoc(def.node, kind === 'module');
+    if (text) return { text };
+  }
+  return docAbove(def.outer, rules);
+}
+
+/** Declaration text from the definition's start up to its body, whitespace collapsed. */
+function signature(def: Definition, rules: LanguageRules): string {
+  const start = signatureStart(def, rules);
+  const end = ONE_LINE_SIGNATURES.has(def.kind) ? undefined : signatureEnd(def.node, start, rules);
+  const source = def.outer.text;
+  const offset = start - def.outer.startIndex;
+  let text: string;
+  if (end !== undefined) {
+    text = source.slice(offset, Math.min(end - def.outer.startIndex, offset + MAX_SIGNATURE_CHARS * 4));
+  } else {
+    const rest = source.slice(offset, offset + MAX_SIGNATURE_CHARS * 4);
+    const newline = rest.indexOf('\n');
+    text = newline >= 0 ? rest.slice(0, newline) : rest;
+  }
+  return collapse(text).slice(0, MAX_SIGNATURE_CHARS);
+}
+
+/** Skips decorators and comments that lead the wrapper or the definition. */
+function signatureStart(def: Definition, rules: LanguageRules): number {
+  for (const child of def.outer.children) {
+    if (!child) continue;
+    if (isComment(child) || rules.attributeTypes.has(child.type) || child.type === 'decorator') continue;
+    return child.startIndex;
+  }
+  return def.outer.startIndex;
+}
+
+/** Where the body begins, or a comment between the header and the body. */
+function signatureEnd(node: Node, start: number, rules: LanguageRules): number | undefined {
+  const body = findBody(node, rules);
+  let end = body && body.startIndex > start ? body.startIndex : undefined;
+  for (const child of node.children) {
+    if (child && isComment(child) && child.startIndex > start && (end === undefined || child.startIndex < end)) {
+      end = child.startIndex;
+      break;
+    }
+  }
+  return end;
+}
+
+/** Breadth-first search for the first body node, a few levels deep. */
+function findBody(node: Node, rules: LanguageRules): Node | undefined {
+  const field = node.childForFieldName('body');
+  if (field && rules.bodyTypes.has(field.type)) return field;
+  const queue: Node[] = [node];
+  for (let visited = 0; queue.length && visited < MAX_BODY_SEARCH; visited++) {
+    const current = queue.shift()!;
+    for (const child of current.namedChildren) {
+      if (!child) continue;
+      if (rules.bodyTypes.has(child.type)) return child;
+      queue.push(child);
+    }
+  }
+  return undefined;
+}
+
+/** Haskell: a type signature and the equations of one function become one symbol. */
+function mergeEquations(symbols: CodeSymbol[]): CodeSymbol[] {
+  const merged: CodeSymbol[] = [];
+  for (const symbol of symbols) {
+    const last = merged[merged.length - 1];
+    const same = last && last.kind === 'function' && symbol.kind === 'function' && last.name === symbol.name
+      && last.container.join('\0') === symbol.container.join('\0');
+    if (same) last.endLine = Math.max(last.endLine, symbol.endLine);
+    else merged.push(symbol);
+  }
+  return merged;
+}
+
+function collapse(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}

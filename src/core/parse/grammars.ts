@@ -1,0 +1,103 @@
+/**
+ * Locates and loads the web-tree-sitter runtime, the wasm grammars and our symbol queries.
+ * Two layouts are supported: the esbuild bundle (assets copied next to it by
+ * scripts/build.mjs: `tree-sitter.wasm`, `grammars/`, `queries/`) and the unbundled
+ * sources run by tsx (assets in node_modules and src/core/parse/queries).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Language as TsLanguage } from 'web-tree-sitter';
+import type { LanguageId } from '../types';
+
+// The CommonJS entry: the ESM one relies on import.meta.url, which the cjs bundle lacks.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const TreeSitter = require('web-tree-sitter') as typeof import('web-tree-sitter');
+export const { Parser, Language, Query } = TreeSitter;
+
+/** Grammar file stem (`tree-sitter-<stem>.wasm`) of each language that has one. */
+export const GRAMMAR_STEMS: Partial<Record<LanguageId, string>> = {
+  bash: 'bash', c: 'c', cpp: 'cpp', csharp: 'c_sharp', elixir: 'elixir', go: 'go',
+  haskell: 'haskell', java: 'java', javascript: 'javascript', kotlin: 'kotlin', lua: 'lua',
+  php: 'php', python: 'python', ruby: 'ruby', rust: 'rust', scala: 'scala', swift: 'swift',
+  typescript: 'typescript', tsx: 'tsx', zig: 'zig',
+};
+
+/** Where the runtime assets live in the current layout. */
+interface AssetPaths {
+  runtimeWasm: string;
+  grammarFile(stem: string): string;
+  queryFile(language: LanguageId): string;
+}
+
+function bundledAssets(): AssetPaths | undefined {
+  const grammarsDir = path.join(__dirname, 'grammars');
+  if (!existsSync(grammarsDir)) return undefined;
+  return {
+    runtimeWasm: path.join(__dirname, 'tree-sitter.wasm'),
+    grammarFile: (stem) => path.join(grammarsDir, `tree-sitter-${stem}.wasm`),
+    queryFile: (language) => path.join(__dirname, 'queries', `${queryName(language)}.scm`),
+  };
+}
+
+/** TSX shares the TypeScript query: its grammar is a superset. */
+function queryName(language: LanguageId): string {
+  return language === 'tsx' ? 'typescript' : language;
+}
+
+function sourceAssets(): AssetPaths {
+  const packageDir = (name: string) => path.dirname(require.resolve(`${name}/package.json`));
+  return {
+    runtimeWasm: require.resolve('web-tree-sitter/tree-sitter.wasm'),
+    grammarFile: (stem) =>
+      stem === 'haskell'
+        ? path.join(packageDir('tree-sitter-haskell'), 'tree-sitter-haskell.wasm')
+        : path.join(packageDir('tree-sitter-wasms'), 'out', `tree-sitter-${stem}.wasm`),
+    queryFile: (language) => path.join(__dirname, 'queries', `${queryName(language)}.scm`),
+  };
+}
+
+let assets: AssetPaths | undefined;
+function assetPaths(): AssetPaths {
+  assets ??= bundledAssets() ?? sourceAssets();
+  return assets;
+}
+
+let runtimeReady: Promise<void> | undefined;
+
+/** Initialises the web-tree-sitter runtime once per process. */
+export function initRuntime(): Promise<void> {
+  runtimeReady ??= Parser.init({
+    locateFile: (file: string) => (file.endsWith('.wasm') ? assetPaths().runtimeWasm : file),
+  });
+  return runtimeReady;
+}
+
+/** Loads one grammar; rejects when the language has none or the file does not load. */
+export async function loadGrammar(language: LanguageId): Promise<TsLanguage> {
+  const stem = GRAMMAR_STEMS[language];
+  if (!stem) throw new Error(`no grammar for ${language}`);
+  await initRuntime();
+  return Language.load(assetPaths().grammarFile(stem));
+}
+
+/** Our symbol query for a language (src/core/parse/queries/<language>.scm). */
+export function readSymbolQuery(language: LanguageId): string {
+  return readFileSync(assetPaths().queryFile(language), 'utf8');
+}
+
+/**
+ * A fingerprint of everything that decides the symbols: the runtime and grammar files
+ * (by size: cheap, and any upgrade changes them) and the text of our queries.
+ */
+export function assetFingerprint(): string {
+  const hash = createHash('sha1');
+  const sizeOf = (file: string) => (existsSync(file) ? statSync(file).size : -1);
+  hash.update(`runtime:${sizeOf(assetPaths().runtimeWasm)}`);
+  for (const [language, stem] of Object.entries(GRAMMAR_STEMS)) {
+    hash.update(`${language}:${sizeOf(assetPaths().grammarFile(stem))}`);
+    const queryFile = assetPaths().queryFile(language as LanguageId);
+    if (existsSync(queryFile)) hash.update(readFileSync(queryFile));
+  }
+  return hash.digest('hex').slice(0, 12);
+}

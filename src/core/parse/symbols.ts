@@ -1,0 +1,155 @@
+/**
+ * Symbol extraction: one web-tree-sitter parser and one symbol query per language,
+ * Markdown sections for Markdown, and the line-based fallback for everything else or
+ * whenever tree-sitter cannot be trusted with a file.
+ *
+ * Capture convention of queries/<language>.scm:
+ *   @definition.<kind>  the whole definition node; <kind> is a SymbolKind
+ *                       (function, method, class, struct, constant, ...)
+ *   @name               the node whose text is the symbol's name
+ *   @container          optional: a container named inside the definition itself
+ *                       (a Go receiver type, `Foo` in C++ `Foo::bar`, `M` in Lua `M.f`);
+ *                       `::`, `.` and `:` separate several
+ * Containers otherwise come from nesting: the names of the enclosing definitions,
+ * outermost first. A function directly inside a class-like definition becomes a method,
+ * a method named like the language's constructor becomes a constructor. When two
+ * patterns capture the same node the earlier pattern wins.
+ */
+import type { Parser as TsParser, Query as TsQuery } from 'web-tree-sitter';
+import type { CodeSymbol, LanguageId } from '../types';
+import { extractSymbols } from './extract';
+import { fallbackBlocks } from './fallback';
+import { GRAMMAR_STEMS, Parser, Query, assetFingerprint, initRuntime, loadGrammar, readSymbolQuery } from './grammars';
+import { languageRules, type LanguageRules } from './languages';
+import { markdownSections } from './markdown';
+
+/** Sources larger than this (in UTF-16 units) skip tree-sitter. */
+export const MAX_PARSE_CHARS = 2 * 1024 * 1024;
+/** A line longer than this means minified or generated text: skip tree-sitter. */
+export const MAX_LINE_CHARS = 100_000;
+/** Parsing one file may take this long before it is cancelled. */
+export const PARSE_TIMEOUT_MS = 3000;
+/** Bump when the extraction logic changes what symbols a file yields. */
+export const EXTRACTOR_VERSION = 1;
+
+export interface ParseOutcome {
+  symbols: CodeSymbol[];
+  via: 'tree-sitter' | 'markdown' | 'fallback';
+  error?: string;
+}
+
+interface LoadedLanguage {
+  parser: TsParser;
+  query: TsQuery;
+  rules: LanguageRules;
+}
+
+export class SymbolParser {
+  private readonly languages = new Map<LanguageId, Promise<LoadedLanguage>>();
+  private readonly failed = new Map<LanguageId, string>();
+  private readonly version: string;
+
+  private constructor() {
+    this.version = `tree-sitter:${assetFingerprint()}/extractor:${EXTRACTOR_VERSION}`;
+  }
+
+  static async create(): Promise<SymbolParser> {
+    await initRuntime();
+    return new SymbolParser();
+  }
+
+  /** Symbols of one file. Never throws: on any failure the fallback's blocks come back with `error`. */
+  async parse(source: string, language: LanguageId): Promise<ParseOutcome> {
+    if (language === 'markdown') return this.markdown(source);
+    if (!GRAMMAR_STEMS[language]) return { symbols: fallbackBlocks(source, language), via: 'fallback' };
+    const tooLarge = oversize(source);
+    if (tooLarge) return this.fallback(source, language, tooLarge);
+    let loaded: LoadedLanguage;
+    try {
+      loaded = await this.load(language);
+    } catch (error) {
+      return this.fallback(source, language, `grammar unavailable: ${message(error)}`);
+    }
+    try {
+      return parseWith(loaded, source, language) ?? this.fallback(source, language, 'parse timeout');
+    } catch (error) {
+      return this.fallback(source, language, `parse failed: ${message(error)}`);
+    }
+  }
+
+  /** The grammar and query fingerprint that indexes record in their key. */
+  grammarVersion(): string {
+    return this.version;
+  }
+
+  /** Languages whose grammar and query loaded so far (for `quarry stats`). */
+  loadedLanguages(): LanguageId[] {
+    return [...this.languages.keys()].filter((l) => !this.failed.has(l));
+  }
+
+  /** Languages whose grammar or query failed to load, with the reason. */
+  failedLanguages(): Map<LanguageId, string> {
+    return new Map(this.failed);
+  }
+
+  private load(language: LanguageId): Promise<LoadedLanguage> {
+    let pending = this.languages.get(language);
+    if (!pending) {
+      pending = loadLanguage(language);
+      pending.catch((error) => this.failed.set(language, message(error)));
+      this.languages.set(language, pending);
+    }
+    return pending;
+  }
+
+  private markdown(source: string): ParseOutcome {
+    try {
+      return { symbols: markdownSections(source), via: 'markdown' };
+    } catch (error) {
+      return this.fallback(source, 'markdown', `markdown failed: ${message(error)}`);
+    }
+  }
+
+  private fallback(source: string, language: LanguageId, error: string): ParseOutcome {
+    return { symbols: fallbackBlocks(source, language), via: 'fallback', error };
+  }
+}
+
+async function loadLanguage(language: LanguageId): Promise<LoadedLanguage> {
+  const grammar = await loadGrammar(language);
+  const rules = languageRules(language);
+  if (!rules) throw new Error(`no rules for ${language}`);
+  const query = new Query(grammar, readSymbolQuery(language));
+  const parser = new Parser();
+  parser.setLanguage(grammar);
+  return { parser, query, rules };
+}
+
+/** Parses and extracts; undefined when the parse was cancelled for taking too long. */
+function parseWith(loaded: LoadedLanguage, source: string, language: LanguageId): ParseOutcome | undefined {
+  const deadline = Date.now() + PARSE_TIMEOUT_MS;
+  const tree = loaded.parser.parse(source, null, { progressCallback: () => Date.now() > deadline });
+  loaded.parser.reset();
+  if (!tree) return undefined;
+  try {
+    return { symbols: extractSymbols(tree, loaded.query, language, loaded.rules), via: 'tree-sitter' };
+  } finally {
+    tree.delete();
+  }
+}
+
+function oversize(source: string): string | undefined {
+  if (source.length > MAX_PARSE_CHARS) return 'too large to parse';
+  let lineStart = 0;
+  while (lineStart < source.length) {
+    const newline = source.indexOf('\n', lineStart);
+    const lineEnd = newline < 0 ? source.length : newline;
+    if (lineEnd - lineStart > MAX_LINE_CHARS) return 'line too long to parse';
+    lineStart = lineEnd + 1;
+  }
+  return undefined;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
