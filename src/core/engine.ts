@@ -10,7 +10,7 @@ import { SymbolParser } from './parse/symbols';
 import { defaultCacheRoot, indexDirFor } from './index/cacheDir';
 import { IndexState, type StoredChunk } from './index/indexState';
 import { LexicalIndex } from './index/lexical';
-import { CorruptIndexError, IndexStore, KEEP } from './index/store';
+import { CorruptIndexError, IndexChangedError, IndexStore, KEEP } from './index/store';
 import { VectorIndex } from './index/vectors';
 import { absolutePath, type IndexProgress, type IndexSummary, runIndexJob } from './indexer';
 import type { Candidate } from './search/rank';
@@ -48,6 +48,8 @@ export interface SimilarTarget {
 /** Bump when the layout of the saved parts changes. */
 const INDEX_LAYOUT_VERSION = 1;
 const DEFAULT_K = 10;
+/** Reads retried when a writer replaces the index mid-read. */
+const LOAD_ATTEMPTS = 3;
 /** Entries per section of an explanation. */
 const EXPLAIN_LIST_SIZE = 5;
 /** Lines of a chunk returned as its snippet. */
@@ -58,6 +60,8 @@ export class Engine {
   private embedder: Embedder | undefined;
   private parser: SymbolParser | undefined;
   private loadNote = '';
+  /** Generation of the saved index that `state` matches. */
+  private generation = -1;
   /** Name -> definitions, built on first explain and dropped whenever the index changes. */
   private definitions: DefinitionTable | undefined;
 
@@ -84,29 +88,41 @@ export class Engine {
 
   /** Loads the saved index, if any. A corrupt or outdated one is dropped (the next index() rebuilds). */
   private async load(): Promise<void> {
-    try {
-      const store = await IndexStore.openForRead(this.indexDir);
-      if (!store) return;
-      const meta = store.manifest()!.meta;
-      const expected = this.expectedMeta(await this.getParser());
-      const mismatch = Object.keys(expected).find((key) => meta[key] !== expected[key as keyof typeof expected]);
-      if (mismatch) {
-        this.loadNote = `index was built with another ${mismatch}; it will be rebuilt`;
-        this.log('info', this.loadNote);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        this.state = await this.readSaved();
+        return;
+      } catch (error) {
+        // A writer replaced the generation while we read it: read the new one.
+        if (error instanceof IndexChangedError && attempt < LOAD_ATTEMPTS) continue;
+        // A damaged index is never fatal: report it and rebuild on the next index().
+        const what = error instanceof CorruptIndexError ? 'is damaged' : 'could not be loaded';
+        this.loadNote = `index ${what} (${(error as Error).message}); it will be rebuilt`;
+        this.log('warn', this.loadNote);
+        this.state = undefined;
         return;
       }
-      const lexical = LexicalIndex.deserialize(await store.readPart('lexical'));
-      const vectors = this.embedder && store.manifest()!.parts.vectors
-        ? await VectorIndex.deserialize(await store.readPart('vectors'), this.embedder.info.dim)
-        : undefined;
-      this.state = IndexState.fromParts(await store.readPart('catalog'), lexical, vectors);
-    } catch (error) {
-      // A damaged index is never fatal: report it and rebuild on the next index().
-      const what = error instanceof CorruptIndexError ? 'is damaged' : 'could not be loaded';
-      this.loadNote = `index ${what} (${(error as Error).message}); it will be rebuilt`;
-      this.log('warn', this.loadNote);
-      this.state = undefined;
     }
+  }
+
+  private async readSaved(): Promise<IndexState | undefined> {
+    const store = await IndexStore.openForRead(this.indexDir);
+    if (!store) return undefined;
+    const manifest = store.manifest()!;
+    const expected = this.expectedMeta(await this.getParser());
+    const mismatch = Object.keys(expected).find((key) => manifest.meta[key] !== expected[key as keyof typeof expected]);
+    if (mismatch) {
+      this.loadNote = `index was built with another ${mismatch}; it will be rebuilt`;
+      this.log('info', this.loadNote);
+      return undefined;
+    }
+    const lexical = LexicalIndex.deserialize(await store.readPart('lexical'));
+    const vectors = this.embedder && manifest.parts.vectors
+      ? await VectorIndex.deserialize(await store.readPart('vectors'), this.embedder.info.dim)
+      : undefined;
+    const state = IndexState.fromParts(await store.readPart('catalog'), lexical, vectors);
+    this.generation = manifest.generation;
+    return state;
   }
 
   private expectedMeta(parser: SymbolParser) {
@@ -128,8 +144,8 @@ export class Engine {
     const parser = await this.getParser();
     const store = await IndexStore.openForWrite(this.indexDir, { waitMs: this.options.lockWaitMs ?? 0 });
     try {
-      // Reload under the lock: another process may have written since we opened.
-      await this.load();
+      // Reload under the lock only if another process wrote since we loaded.
+      if (!this.state || store.manifest()?.generation !== this.generation) await this.load();
       const state = this.state ?? new IndexState(this.embedder ? new VectorIndex(this.embedder.info.dim) : undefined);
       this.state = state;
       this.definitions = undefined;
@@ -146,7 +162,7 @@ export class Engine {
             catalog: state.serializeCatalog(),
           };
           if (state.vectors) parts.vectors = await state.vectors.serialize();
-          await store.commit(parts, meta);
+          this.generation = (await store.commit(parts, meta)).generation;
         },
         onProgress,
         signal,
