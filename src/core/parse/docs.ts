@@ -60,7 +60,7 @@ export function docAbove(outer: Node, rules: LanguageRules): FoundDoc {
   let startRow: number | undefined;
   let node = outer.previousNamedSibling;
   for (let i = 0; node && i < MAX_DOC_COMMENTS; i++, node = node.previousNamedSibling) {
-    if (node.endPosition.row < expectedRow - 1) break;
+    if (lastRow(node) < expectedRow - 1) break;
     if (rules.attributeTypes.has(node.type)) {
       expectedRow = node.startPosition.row;
       continue;
@@ -79,7 +79,13 @@ export function docAbove(outer: Node, rules: LanguageRules): FoundDoc {
 /** A trailing comment (`x = 1 // note`) documents the code on its left, not the next line. */
 function sharesRowWithCode(comment: Node): boolean {
   const before = comment.previousSibling;
-  return before !== null && before.endPosition.row === comment.startPosition.row;
+  return before !== null && !isComment(before) && lastRow(before) === comment.startPosition.row;
+}
+
+/** The last row a node really occupies (some grammars end line comments at the next row's column 0). */
+export function lastRow(node: Node): number {
+  const end = node.endPosition;
+  return end.column === 0 && end.row > node.startPosition.row ? end.row - 1 : end.row;
 }
 
 /** Python: the first statement of the body, when it is a string literal. */

@@ -5,7 +5,7 @@
  */
 import type { Node, Query, QueryMatch, Tree } from 'web-tree-sitter';
 import type { CodeSymbol, LanguageId, SymbolKind } from '../types';
-import { docAbove, elixirDoc, isComment, pythonDocstring, type FoundDoc } from './docs';
+import { docAbove, elixirDoc, isComment, lastRow, pythonDocstring, type FoundDoc } from './docs';
 import { METHOD_CONTAINERS, type LanguageRules } from './languages';
 
 /** Signatures are cut to this many characters. */
@@ -14,8 +14,8 @@ export const MAX_SIGNATURE_CHARS = 200;
 const MAX_NAME_CHARS = 200;
 /** Ancestors examined when looking for the enclosing definition. */
 const MAX_ANCESTOR_WALK = 256;
-/** Nodes examined when looking for a definition's body. */
-const MAX_BODY_SEARCH = 64;
+/** How deep below a definition its body may sit (`const f = () => {...}`: two levels). */
+const MAX_BODY_DEPTH = 2;
 /** Budget for running a query over one tree. */
 const QUERY_TIMEOUT_MICROS = 2_000_000;
 
@@ -27,6 +27,9 @@ const SYMBOL_KINDS: ReadonlySet<string> = new Set<SymbolKind>([
 
 /** Kinds whose value is not a body: their signature is their first line. */
 const ONE_LINE_SIGNATURES: ReadonlySet<SymbolKind> = new Set<SymbolKind>(['constant', 'variable', 'field', 'property']);
+
+/** `@definition.skip` marks nodes that later patterns would wrongly take (imports). */
+const SKIP = 'skip';
 
 interface Definition {
   node: Node;
@@ -49,6 +52,10 @@ export function extractSymbols(tree: Tree, query: Query, language: LanguageId, r
   const symbols: CodeSymbol[] = [];
   for (const def of ordered) {
     const parent = enclosingDefinition(def.node, byNode);
+    if (parent && isSameSymbol(parent, def)) {
+      byNode.set(def.node.id, parent); // members of the inner node belong to the outer
+      continue;
+    }
     const chain = parent ? [...(containers.get(parent.node.id) ?? []), parent.name] : [];
     const container = [...chain, ...def.receiver];
     containers.set(def.node.id, container);
@@ -65,7 +72,7 @@ function collectDefinitions(matches: QueryMatch[], rules: LanguageRules): Map<nu
     const nameNode = match.captures.find((c) => c.name === 'name')?.node;
     if (!definition || !nameNode) continue;
     const kind = definition.name.slice('definition.'.length);
-    if (!SYMBOL_KINDS.has(kind)) continue;
+    if (!SYMBOL_KINDS.has(kind) && kind !== SKIP) continue;
     const name = collapse(nameNode.text).slice(0, MAX_NAME_CHARS);
     const node = definition.node;
     const previous = byNode.get(node.id);
@@ -73,13 +80,14 @@ function collectDefinitions(matches: QueryMatch[], rules: LanguageRules): Map<nu
     const receiver = match.captures
       .filter((c) => c.name === 'container')
       .flatMap((c) => c.node.text.split(/::|\.|:/))
-      .map((s) => s.trim())
+      .map((s) => s.replace(/<[^]*>$/, '').trim())
       .filter(Boolean);
     byNode.set(node.id, {
       node, outer: outerNode(node, rules), name, kind: kind as SymbolKind,
       pattern: match.patternIndex, receiver,
     });
   }
+  for (const [id, def] of byNode) if ((def.kind as string) === SKIP) byNode.delete(id);
   return byNode;
 }
 
@@ -105,10 +113,19 @@ function enclosingDefinition(node: Node, byNode: Map<number, Definition>): Defin
   return undefined;
 }
 
+/** Two patterns describing one thing (`typedef struct x {...} x_t;`): keep the outer. */
+function isSameSymbol(parent: Definition, def: Definition): boolean {
+  return parent.kind === def.kind
+    && parent.node.startPosition.row === def.node.startPosition.row
+    && parent.node.endPosition.row === def.node.endPosition.row;
+}
+
 function adjustKind(def: Definition, parent: Definition | undefined, rules: LanguageRules): SymbolKind {
   let kind = def.kind;
   if (kind === 'function' && parent && METHOD_CONTAINERS.has(parent.kind)) kind = 'method';
-  if (kind === 'method' && rules.constructorNames.has(def.name)) kind = 'constructor';
+  const containerName = def.receiver.length ? def.receiver[def.receiver.length - 1] : parent?.name;
+  const namedLikeClass = def.name === containerName && (parent !== undefined || def.receiver.length > 0);
+  if (kind === 'method' && (rules.constructorNames.has(def.name) || namedLikeClass)) kind = 'constructor';
   return kind;
 }
 
@@ -116,8 +133,7 @@ function toSymbol(
   def: Definition, kind: SymbolKind, container: string[], language: LanguageId, rules: LanguageRules,
 ): CodeSymbol {
   const startRow = attributeStartRow(def.outer, rules);
-  const end = def.outer.endPosition;
-  const endRow = end.column === 0 && end.row > startRow ? end.row - 1 : end.row;
+  const endRow = lastRow(def.outer);
   const doc = findDoc(def, kind, rules);
   const docRow = doc.startRow !== undefined ? Math.min(doc.startRow, startRow) : startRow;
   return {
@@ -139,7 +155,7 @@ function attributeStartRow(outer: Node, rules: LanguageRules): number {
   if (rules.attributeTypes.size === 0) return row;
   let expected = row;
   for (let node = outer.previousNamedSibling; node; node = node.previousNamedSibling) {
-    if (node.endPosition.row < expected - 1) break;
+    if (lastRow(node) < expected - 1) break;
     if (rules.attributeTypes.has(node.type)) row = node.startPosition.row;
     else if (!isComment(node)) break;
     expected = node.startPosition.row;
@@ -199,18 +215,21 @@ function signatureEnd(node: Node, start: number, rules: LanguageRules): number |
   return end;
 }
 
-/** Breadth-first search for the first body node, a few levels deep. */
+/** The first body node among children and grandchildren (deeper ones belong to members). */
 function findBody(node: Node, rules: LanguageRules): Node | undefined {
   const field = node.childForFieldName('body');
   if (field && rules.bodyTypes.has(field.type)) return field;
-  const queue: Node[] = [node];
-  for (let visited = 0; queue.length && visited < MAX_BODY_SEARCH; visited++) {
-    const current = queue.shift()!;
-    for (const child of current.namedChildren) {
-      if (!child) continue;
-      if (rules.bodyTypes.has(child.type)) return child;
-      queue.push(child);
+  let level: Node[] = [node];
+  for (let depth = 0; depth < MAX_BODY_DEPTH; depth++) {
+    const next: Node[] = [];
+    for (const parent of level) {
+      for (const child of parent.namedChildren) {
+        if (!child) continue;
+        if (rules.bodyTypes.has(child.type)) return child;
+        next.push(child);
+      }
     }
+    level = next;
   }
   return undefined;
 }
