@@ -1,0 +1,182 @@
+/**
+ * The embedder: one object that turns texts into unit-length vectors, off the caller's
+ * event loop. Batches go to worker threads (each with its own onnxruntime session); query
+ * batches jump ahead of queued document batches; an AbortSignal rejects a request at once
+ * and drops its queued batches (a batch already running finishes and is thrown away).
+ */
+import os from 'node:os';
+import { Job, TaskQueue, type Task } from './jobs';
+import { resolveModelSource } from './modelSource';
+import type { EmbedderInfo, ProviderChoice, TextRole, WorkerInit } from './protocol';
+import { WorkerHandle } from './workerHandle';
+
+export type { EmbedderInfo } from './protocol';
+
+export interface Embedder {
+  readonly info: EmbedderInfo;
+  /** Unit-length vectors, in input order. */
+  embedDocuments(texts: string[], signal?: AbortSignal): Promise<Float32Array[]>;
+  /** Jumps ahead of queued document batches. */
+  embedQuery(text: string, signal?: AbortSignal): Promise<Float32Array>;
+  /** Batches queued and not yet started, for progress reporting. */
+  pendingBatches(): number;
+  dispose(): Promise<void>;
+}
+
+export interface EmbedderSpec {
+  /** 'default' (the shipped model) or the path of a model folder. */
+  model: 'default' | string;
+  provider?: ProviderChoice;
+  /** Intra-op threads per worker; default: the machine's cores shared among workers. */
+  threads?: number;
+  workers?: number;
+  /** Document texts per batch. */
+  batchSize?: number;
+  log?: (level: 'info' | 'warn', message: string) => void;
+}
+
+const DEFAULT_BATCH_SIZE = 64;
+const DEFAULT_WORKERS = 1;
+/** Restarts of crashed workers before the embedder gives up. */
+const MAX_RESTARTS = 3;
+
+export async function createEmbedder(spec: EmbedderSpec): Promise<Embedder> {
+  const log = spec.log ?? ((level, message) => process.stderr.write(`[quarry ${level}] ${message}\n`));
+  const workers = Math.max(1, spec.workers ?? DEFAULT_WORKERS);
+  const init: WorkerInit = {
+    source: await resolveModelSource(spec.model),
+    provider: spec.provider ?? 'auto',
+    threads: Math.max(1, spec.threads ?? Math.floor(os.availableParallelism() / workers)),
+  };
+  // The first worker chooses the provider; the rest are told to use it.
+  const first = await WorkerHandle.start(init);
+  for (const note of first.notes) log('info', note);
+  const pinned: WorkerInit = { ...init, provider: first.info.provider as ProviderChoice };
+  const rest = await Promise.allSettled(Array.from({ length: workers - 1 }, () => WorkerHandle.start(pinned)));
+  const started = [first.handle, ...rest.flatMap((r) => (r.status === 'fulfilled' ? [r.value.handle] : []))];
+  const failed = rest.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(started.map((h) => h.terminate()));
+    throw failed.reason;
+  }
+  log('info', `embedding with ${first.info.modelId} (dim ${first.info.dim}) on ${first.info.provider}, ${workers} worker(s) x ${init.threads} thread(s)`);
+  return new PooledEmbedder(first.info, pinned, started, spec.batchSize ?? DEFAULT_BATCH_SIZE, log);
+}
+
+class PooledEmbedder implements Embedder {
+  private readonly queue = new TaskQueue();
+  private readonly idle: WorkerHandle[];
+  private readonly all = new Set<WorkerHandle>();
+  private restarts = 0;
+  private broken: Error | undefined;
+
+  constructor(
+    readonly info: EmbedderInfo,
+    private readonly init: WorkerInit,
+    workers: WorkerHandle[],
+    private readonly batchSize: number,
+    private readonly log: NonNullable<EmbedderSpec['log']>,
+  ) {
+    this.idle = [...workers];
+    workers.forEach((w) => this.adopt(w));
+  }
+
+  embedDocuments(texts: string[], signal?: AbortSignal): Promise<Float32Array[]> {
+    if (texts.length === 0) return Promise.resolve([]);
+    // Similar lengths in one batch waste less padding; results go back to input order.
+    const order = texts.map((_, i) => i).sort((a, b) => texts[a].length - texts[b].length);
+    return this.submit(texts.length, signal, (job) => {
+      const tasks: Task[] = [];
+      for (let start = 0; start < order.length; start += this.batchSize) {
+        const indices = order.slice(start, start + this.batchSize);
+        tasks.push({ job, indices, texts: indices.map((i) => texts[i]), role: 'document' });
+      }
+      return tasks;
+    });
+  }
+
+  async embedQuery(text: string, signal?: AbortSignal): Promise<Float32Array> {
+    const [vector] = await this.submit(1, signal, (job) => [{ job, indices: [0], texts: [text], role: 'query' as TextRole }]);
+    return vector;
+  }
+
+  pendingBatches(): number {
+    return this.queue.size;
+  }
+
+  async dispose(): Promise<void> {
+    this.broken = new Error('the embedder was disposed');
+    this.queue.failAll(this.broken);
+    await Promise.all([...this.all].map((w) => w.terminate()));
+    this.all.clear();
+    this.idle.length = 0;
+  }
+
+  private submit(size: number, signal: AbortSignal | undefined, split: (job: Job) => Task[]): Promise<Float32Array[]> {
+    if (this.broken) return Promise.reject(this.broken);
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => job.fail(abortError(signal!));
+      const job = new Job(size, (v) => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(v);
+      }, (e) => {
+        signal?.removeEventListener('abort', onAbort);
+        reject(e);
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
+      for (const task of split(job)) this.queue.push(task);
+      this.pump();
+    });
+  }
+
+  /** Gives queued tasks to idle workers. */
+  private pump(): void {
+    while (this.idle.length > 0) {
+      const task = this.queue.next();
+      if (!task) return;
+      const worker = this.idle.pop()!;
+      worker.run(task.texts, task.role).then(
+        (flat) => task.job.complete(task.indices, flat),
+        (err: Error) => task.job.fail(err),
+      ).finally(() => {
+        if (!worker.dead && this.all.has(worker)) this.idle.push(worker);
+        this.pump();
+      });
+    }
+  }
+
+  private adopt(worker: WorkerHandle): void {
+    this.all.add(worker);
+    worker.whenDead((cause) => this.replace(worker, cause));
+  }
+
+  /** A crashed worker fails its own batch; a replacement takes over the queue. */
+  private replace(worker: WorkerHandle, cause: Error): void {
+    this.all.delete(worker);
+    const i = this.idle.indexOf(worker);
+    if (i >= 0) this.idle.splice(i, 1);
+    if (this.broken) return;
+    if (this.restarts >= MAX_RESTARTS) {
+      this.broken = new Error(`embedding workers keep crashing: ${cause.message}`);
+      if (this.all.size === 0) this.queue.failAll(this.broken);
+      return;
+    }
+    this.restarts++;
+    this.log('warn', `embedding worker crashed (${cause.message}); restarting`);
+    WorkerHandle.start(this.init).then(({ handle }) => {
+      if (this.broken) return void handle.terminate();
+      this.adopt(handle);
+      this.idle.push(handle);
+      this.pump();
+    }, (err: Error) => {
+      this.broken = err;
+      if (this.all.size === 0) this.queue.failAll(err);
+    });
+  }
+}
+
+function abortError(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new DOMException('The embedding request was aborted', 'AbortError');
+}

@@ -1,0 +1,74 @@
+/**
+ * Book-keeping for embedding requests: a Job is one embedDocuments/embedQuery call, split
+ * into batch Tasks; the TaskQueue hands out query tasks before document tasks so a search
+ * is answered while a large indexing job is still queued.
+ */
+import type { TextRole } from './protocol';
+
+export class Job {
+  private readonly results: Float32Array[];
+  private remaining: number;
+  private done = false;
+
+  constructor(size: number, private readonly resolve: (v: Float32Array[]) => void, private readonly reject: (e: Error) => void) {
+    this.results = new Array<Float32Array>(size);
+    this.remaining = size;
+  }
+
+  /** True once resolved, failed or cancelled: its queued tasks are dropped. */
+  get settled(): boolean {
+    return this.done;
+  }
+
+  /** `flat` holds one row of `dim` per index, in order. */
+  complete(indices: number[], flat: Float32Array): void {
+    if (this.done) return;
+    const dim = flat.length / indices.length;
+    indices.forEach((index, row) => (this.results[index] = flat.subarray(row * dim, (row + 1) * dim)));
+    this.remaining -= indices.length;
+    if (this.remaining > 0) return;
+    this.done = true;
+    this.resolve(this.results);
+  }
+
+  fail(err: Error): void {
+    if (this.done) return;
+    this.done = true;
+    this.reject(err);
+  }
+}
+
+export interface Task {
+  job: Job;
+  /** Positions of `texts` in the job's input. */
+  indices: number[];
+  texts: string[];
+  role: TextRole;
+}
+
+export class TaskQueue {
+  private readonly urgent: Task[] = [];
+  private readonly normal: Task[] = [];
+
+  push(task: Task): void {
+    (task.role === 'query' ? this.urgent : this.normal).push(task);
+  }
+
+  /** The next task whose job still wants it. */
+  next(): Task | undefined {
+    for (;;) {
+      const task = this.urgent.shift() ?? this.normal.shift();
+      if (!task || !task.job.settled) return task;
+    }
+  }
+
+  /** Tasks waiting whose jobs still want them. */
+  get size(): number {
+    return [...this.urgent, ...this.normal].filter((t) => !t.job.settled).length;
+  }
+
+  /** Fails every queued job (dispose, or no worker left). */
+  failAll(err: Error): void {
+    for (const task of [...this.urgent.splice(0), ...this.normal.splice(0)]) task.job.fail(err);
+  }
+}

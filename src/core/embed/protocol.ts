@@ -1,0 +1,53 @@
+/**
+ * Messages between the embedder (caller's thread) and its worker threads. Kept in one
+ * file so both sides agree on the shape of every message.
+ */
+import type { ByoConfig } from './byoConfig';
+
+/** Queries and documents may be prefixed differently (e5/bge-style models). */
+export type TextRole = 'query' | 'document';
+
+export type ProviderName = 'cuda' | 'webgpu' | 'dml' | 'coreml' | 'cpu';
+export type ProviderChoice = 'auto' | ProviderName;
+
+export interface EmbedderInfo {
+  modelId: string;
+  dim: number;
+  provider: string;
+  maxLength: number;
+}
+
+/** Where the model lives and how its input is made; resolved on the caller's thread. */
+export type ModelSource =
+  | {
+      /** The shipped model: hashed sparse features from featurize(), no tokenizer. */
+      kind: 'featurized';
+      modelId: string;
+      modelPath: string;
+      featurizerPath: string;
+    }
+  | {
+      /** A user's transformer: tokenizer.json + pooling over the last hidden state. */
+      kind: 'tokenized';
+      modelId: string;
+      modelPath: string;
+      tokenizerPath: string;
+      tokenizerConfigPath?: string;
+      config: ByoConfig;
+    };
+
+/** Passed as workerData. */
+export interface WorkerInit {
+  source: ModelSource;
+  provider: ProviderChoice;
+  threads: number;
+}
+
+export type ToWorker = { type: 'embed'; id: number; texts: string[]; role: TextRole };
+
+export type FromWorker =
+  | { type: 'ready'; info: EmbedderInfo; notes: string[] }
+  | { type: 'init-failed'; message: string }
+  /** Row-major [texts.length, dim], every row unit length. */
+  | { type: 'done'; id: number; vectors: Float32Array }
+  | { type: 'failed'; id: number; message: string };

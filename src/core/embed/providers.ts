@@ -1,0 +1,94 @@
+/**
+ * Execution-provider choice. onnxruntime-node throws when a provider cannot start instead
+ * of falling back, so providers are tried one at a time, best first, and the first that
+ * opens the model and embeds a probe text wins. A forced provider gets no fallback.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import type { ProviderChoice, ProviderName } from './protocol';
+
+/** onnxruntime's severity scale: 3 = errors only (not every fused node as a warning). */
+const ORT_LOG_ERRORS_ONLY = 3;
+
+export interface ProviderAttempt {
+  provider: ProviderName;
+  error: string;
+}
+
+/** Why a provider cannot be used here, or undefined when it is worth trying. */
+export function providerUnavailable(provider: ProviderName): string | undefined {
+  switch (provider) {
+    case 'cuda': return cudaUnavailable();
+    case 'dml': return process.platform === 'win32' ? undefined : 'DirectML exists only on Windows';
+    case 'coreml': return process.platform === 'darwin' ? undefined : 'CoreML exists only on macOS';
+    case 'webgpu': return backendListed('webgpu') ? undefined : 'this onnxruntime-node build has no WebGPU';
+    case 'cpu': return undefined;
+  }
+}
+
+/** Providers to try, best first. */
+export function providerOrder(choice: ProviderChoice): ProviderName[] {
+  if (choice !== 'auto') return [choice];
+  const all: ProviderName[] = ['cuda', 'webgpu', 'dml', 'coreml', 'cpu'];
+  return all.filter((p) => providerUnavailable(p) === undefined);
+}
+
+/**
+ * Runs `open` with each candidate provider until one succeeds. With a forced provider, a
+ * failure is an error that names the provider and the reason.
+ */
+export async function firstWorkingProvider<T>(
+  choice: ProviderChoice,
+  open: (provider: ProviderName) => Promise<T>,
+): Promise<{ value: T; provider: ProviderName; attempts: ProviderAttempt[] }> {
+  if (choice !== 'auto') {
+    const reason = providerUnavailable(choice);
+    if (reason) throw new Error(`execution provider '${choice}' is not available: ${reason}`);
+  }
+  const attempts: ProviderAttempt[] = [];
+  for (const provider of providerOrder(choice)) {
+    try {
+      return { value: await open(provider), provider, attempts };
+    } catch (err) {
+      attempts.push({ provider, error: firstLine(err) });
+    }
+  }
+  const tried = attempts.map((a) => `${a.provider}: ${a.error}`).join('; ');
+  throw new Error(choice === 'auto' ? `no execution provider could run the model (${tried})` : `execution provider '${choice}' failed: ${tried}`);
+}
+
+export function sessionOptions(provider: ProviderName, threads: number): ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: [provider],
+    intraOpNumThreads: threads,
+    // Batches are run one at a time per worker; parallelism comes from intra-op threads.
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    logSeverityLevel: ORT_LOG_ERRORS_ONLY,
+  };
+}
+
+function backendListed(name: string): boolean {
+  return ort.listSupportedBackends().some((b) => b.name === name);
+}
+
+/**
+ * CUDA is never bundled: onnxruntime-node's installer downloads its provider library, and
+ * without it the session fails with a cryptic dlopen error. Check for the file first.
+ */
+function cudaUnavailable(): string | undefined {
+  if (process.platform !== 'linux' && process.platform !== 'win32') return 'CUDA is supported on Linux and Windows only';
+  if (!backendListed('cuda')) return 'this onnxruntime-node build has no CUDA support';
+  const lib = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
+  const binDir = path.join(path.dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch);
+  if (!existsSync(path.join(binDir, lib))) {
+    return `${lib} is not installed next to onnxruntime-node (its installer downloads it; installs made with ONNXRUNTIME_NODE_INSTALL=skip lack it)`;
+  }
+  return undefined;
+}
+
+function firstLine(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.split('\n')[0].slice(0, 300);
+}

@@ -1,0 +1,116 @@
+/**
+ * Batches for a "bring your own" transformer: prefix, tokenize with the model's own
+ * tokenizer.json, keep the head of long texts (a chunk starts with its path, signature and
+ * doc, the parts that matter most), pad per batch, run, pool, normalise.
+ */
+import { Tokenizer } from '@huggingface/tokenizers';
+import { promises as fs } from 'node:fs';
+import * as ort from 'onnxruntime-node';
+import type { ByoConfig } from './byoConfig';
+import type { BatchEncoder, EncodedBatch } from './encoder';
+import { normalizeRows, pool } from './pooling';
+import type { TextRole } from './protocol';
+
+/**
+ * Characters kept before tokenizing: tokens are rarely longer than this many characters
+ * on average, so the cut never shortens the token sequence but spares tokenizing a 1 MB
+ * chunk only to throw nearly all of it away.
+ */
+const MAX_CHARS_PER_TOKEN = 16;
+/** Output that sentence-transformers exports use for an already pooled embedding. */
+const POOLED_OUTPUT = 'sentence_embedding';
+
+/** How many special tokens the post-processor puts before and after a single text. */
+interface SpecialLayout {
+  head: number;
+  tail: number;
+}
+
+export class TokenizedEncoder implements BatchEncoder {
+  private readonly layout: SpecialLayout;
+
+  private constructor(private readonly tokenizer: Tokenizer, private readonly config: ByoConfig) {
+    this.layout = specialLayout(tokenizer);
+    if (config.maxLength <= this.layout.head + this.layout.tail) throw new Error(`max_length ${config.maxLength} leaves no room for text`);
+  }
+
+  static async load(tokenizerPath: string, tokenizerConfigPath: string | undefined, config: ByoConfig): Promise<TokenizedEncoder> {
+    const json = JSON.parse(await fs.readFile(tokenizerPath, 'utf8')) as object;
+    const tokConfig = tokenizerConfigPath ? JSON.parse(await fs.readFile(tokenizerConfigPath, 'utf8')) as object : {};
+    return new TokenizedEncoder(new Tokenizer(json, tokConfig), config);
+  }
+
+  get maxLength(): number {
+    return this.config.maxLength;
+  }
+
+  /** Token ids of one text with special tokens, at most maxLength long. */
+  tokenize(text: string, role: TextRole): number[] {
+    const prefix = role === 'query' ? this.config.queryPrefix : this.config.documentPrefix;
+    const input = (prefix + text).slice(0, this.config.maxLength * MAX_CHARS_PER_TOKEN);
+    const ids = this.tokenizer.encode(input).ids;
+    if (ids.length <= this.config.maxLength) return ids;
+    const { head, tail } = this.layout;
+    const keep = this.config.maxLength - head - tail;
+    return [...ids.slice(0, head + keep), ...ids.slice(ids.length - tail)];
+  }
+
+  async embed(session: ort.InferenceSession, texts: string[], role: TextRole): Promise<EncodedBatch> {
+    const rows = texts.map((t) => this.tokenize(t, role));
+    const batch = rows.length;
+    const length = Math.max(...rows.map((r) => r.length));
+    const ids = new BigInt64Array(batch * length);
+    const mask = new BigInt64Array(batch * length);
+    rows.forEach((row, b) => row.forEach((id, t) => {
+      ids[b * length + t] = BigInt(id);
+      mask[b * length + t] = 1n;
+    }));
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor('int64', ids, [batch, length]),
+      attention_mask: new ort.Tensor('int64', mask, [batch, length]),
+    };
+    // BERT-family exports want token types; single texts are all type 0.
+    if (session.inputNames.includes('token_type_ids')) {
+      feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(batch * length), [batch, length]);
+    }
+    const outputName = this.outputName(session);
+    const result = await session.run(feeds, [outputName]);
+    const output = result[outputName];
+    try {
+      return this.toVectors(output, mask, batch, length);
+    } finally {
+      output.dispose();
+    }
+  }
+
+  private outputName(session: ort.InferenceSession): string {
+    if (this.config.output) return this.config.output;
+    return session.outputNames.includes(POOLED_OUTPUT) ? POOLED_OUTPUT : session.outputNames[0];
+  }
+
+  private toVectors(output: ort.Tensor, mask: BigInt64Array, batch: number, length: number): EncodedBatch {
+    if (output.type !== 'float32') throw new Error(`model output is ${output.type}; float32 is required`);
+    const data = output.data as Float32Array;
+    if (output.dims.length === 2) {
+      const dim = output.dims[1];
+      return { vectors: normalizeRows(Float32Array.from(data), dim), dim };
+    }
+    if (output.dims.length !== 3) throw new Error(`model output has shape [${output.dims.join(', ')}]; expected [batch, tokens, dim] or [batch, dim]`);
+    const dim = output.dims[2];
+    return { vectors: normalizeRows(pool(data, mask, batch, length, this.config.pooling), dim), dim };
+  }
+}
+
+/**
+ * Finds where the post-processor puts its special tokens by encoding a probe text with and
+ * without them: [CLS] a [SEP] against a gives head 1, tail 1.
+ */
+function specialLayout(tokenizer: Tokenizer): SpecialLayout {
+  const probe = 'a b';
+  const bare = tokenizer.encode(probe, { add_special_tokens: false }).ids;
+  const full = tokenizer.encode(probe).ids;
+  for (let head = 0; head + bare.length <= full.length; head++) {
+    if (bare.every((id, i) => full[head + i] === id)) return { head, tail: full.length - head - bare.length };
+  }
+  return { head: 0, tail: 0 };
+}

@@ -1,0 +1,163 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createEmbedder, type Embedder, type EmbedderSpec } from '../../src/core/embed/embedder';
+import { TokenizedEncoder } from '../../src/core/embed/tokenizedEncoder';
+import { readByoConfig } from '../../src/core/embed/byoConfig';
+
+const FIXTURE = path.join(__dirname, '..', 'fixtures', 'byo-model');
+const quiet: EmbedderSpec['log'] = () => undefined;
+const words = (n: number, seed: string): string => Array.from({ length: n }, (_, i) => `${seed}${i % 7} value`).join(' ');
+
+function norm(v: Float32Array): number {
+  return Math.hypot(...v);
+}
+
+function maxDiff(a: Float32Array, b: Float32Array): number {
+  return Math.max(...a.map((x, i) => Math.abs(x - b[i])));
+}
+
+let embedder: Embedder;
+const temps: string[] = [];
+
+/** A copy of the fixture with another quarry.json, to test config handling end to end. */
+function fixtureWith(quarryJson: object): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'quarry-byo-'));
+  temps.push(dir);
+  cpSync(FIXTURE, dir, { recursive: true });
+  writeFileSync(path.join(dir, 'quarry.json'), JSON.stringify(quarryJson));
+  return dir;
+}
+
+before(async () => {
+  embedder = await createEmbedder({ model: FIXTURE, provider: 'cpu', threads: 1, log: quiet });
+});
+
+after(async () => {
+  await embedder.dispose();
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
+
+test('BYO model: documents and queries become deterministic unit vectors', async () => {
+  assert.equal(embedder.info.dim, 32);
+  assert.equal(embedder.info.provider, 'cpu');
+  assert.equal(embedder.info.maxLength, 64);
+  assert.match(embedder.info.modelId, /^byo-[0-9a-f]{16}$/);
+  const texts = ['def parse_config(path): return json.load(open(path))', 'class Cart: total price of items', ''];
+  const docs = await embedder.embedDocuments(texts);
+  assert.equal(docs.length, texts.length);
+  for (const v of docs) {
+    assert.equal(v.length, 32);
+    assert.ok(Math.abs(norm(v) - 1) < 1e-5);
+  }
+  assert.ok(maxDiff(docs[0], docs[1]) > 1e-3, 'different texts give different vectors');
+  const again = await embedder.embedDocuments(texts);
+  again.forEach((v, i) => assert.deepEqual(v, docs[i]));
+  // Batch-mates (and so padding) must not change a text's vector.
+  const alone = await embedder.embedDocuments([texts[0]]);
+  assert.ok(maxDiff(alone[0], docs[0]) < 1e-5);
+  const query = await embedder.embedQuery(texts[0]);
+  assert.ok(Math.abs(norm(query) - 1) < 1e-5);
+  assert.ok(maxDiff(query, docs[0]) > 1e-3, 'query and document prefixes differ');
+});
+
+test('BYO model: the query prefix is applied, and the config is part of the model id', async () => {
+  const dir = fixtureWith({ pooling: 'mean', dim: 32, max_length: 64, query_prefix: 'query: ', document_prefix: '' });
+  const other = await createEmbedder({ model: dir, provider: 'cpu', threads: 1, log: quiet });
+  try {
+    assert.notEqual(other.info.modelId, embedder.info.modelId);
+    const text = 'find the login handler';
+    const [asDocument] = await other.embedDocuments([`query: ${text}`]);
+    assert.ok(maxDiff(await other.embedQuery(text), asDocument) < 1e-5);
+  } finally {
+    await other.dispose();
+  }
+});
+
+test('BYO model: long texts keep their head and special tokens', async () => {
+  const config = await readByoConfig(FIXTURE);
+  const encoder = await TokenizedEncoder.load(path.join(FIXTURE, 'tokenizer.json'), undefined, config);
+  const long = words(2000, 'item');
+  const ids = encoder.tokenize(long, 'document');
+  assert.equal(ids.length, config.maxLength);
+  const short = encoder.tokenize(words(5, 'item'), 'document');
+  assert.deepEqual(ids.slice(0, short.length - 1), short.slice(0, -1), 'same head');
+  assert.equal(ids[ids.length - 1], short[short.length - 1], 'ends with [SEP]');
+  // Texts that differ only past the cut embed identically.
+  const [a, b] = await embedder.embedDocuments([`${long} read file`, `${long} write server`]);
+  assert.deepEqual(a, b);
+});
+
+test('cancellation rejects at once and drops queued batches', async () => {
+  const texts = Array.from({ length: 64 * 20 }, (_, i) => words(20, `t${i}`));
+  const controller = new AbortController();
+  const job = embedder.embedDocuments(texts, controller.signal);
+  assert.ok(embedder.pendingBatches() > 0);
+  controller.abort();
+  await assert.rejects(job, { name: 'AbortError' });
+  assert.equal(embedder.pendingBatches(), 0);
+  await assert.rejects(embedder.embedQuery('x', AbortSignal.abort()), { name: 'AbortError' });
+  // The embedder keeps working afterwards.
+  assert.equal((await embedder.embedDocuments(['still here'])).length, 1);
+});
+
+test('a query is answered while a large document job is still queued', async () => {
+  const texts = Array.from({ length: 64 * 30 }, (_, i) => words(30, `d${i}`));
+  const events: string[] = [];
+  const job = embedder.embedDocuments(texts).then((v) => {
+    events.push('documents');
+    return v;
+  });
+  const query = await embedder.embedQuery('where is the retry timeout set');
+  events.push('query');
+  assert.equal(query.length, 32);
+  assert.ok(embedder.pendingBatches() > 0, 'document batches were still waiting');
+  const vectors = await job;
+  assert.deepEqual(events, ['query', 'documents']);
+  assert.equal(vectors.length, texts.length);
+  assert.ok(vectors.every((v) => v !== undefined && Math.abs(norm(v) - 1) < 1e-5));
+});
+
+test('providers: forcing an unavailable one is a clear error, auto reports its choice', async () => {
+  const ortBin = path.join(path.dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch);
+  if (process.platform === 'linux' && !existsSync(path.join(ortBin, 'libonnxruntime_providers_cuda.so'))) {
+    await assert.rejects(createEmbedder({ model: FIXTURE, provider: 'cuda', log: quiet }), /execution provider 'cuda' is not available: .*libonnxruntime_providers_cuda/);
+  }
+  if (process.platform !== 'darwin') {
+    await assert.rejects(createEmbedder({ model: FIXTURE, provider: 'coreml', log: quiet }), /'coreml' is not available/);
+  }
+  const logged: string[] = [];
+  const auto = await createEmbedder({ model: FIXTURE, provider: 'auto', threads: 1, log: (_level, message) => logged.push(message) });
+  try {
+    assert.ok(['cuda', 'webgpu', 'dml', 'coreml', 'cpu'].includes(auto.info.provider));
+    assert.ok(logged.some((m) => m.includes(`on ${auto.info.provider}`)));
+    assert.equal((await auto.embedDocuments(['x'])).length, 1);
+  } finally {
+    await auto.dispose();
+  }
+});
+
+test('BYO config falls back to sentence-transformers files; missing files are named', async () => {
+  const dir = fixtureWith({});
+  rmSync(path.join(dir, 'quarry.json'));
+  writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ hidden_size: 32, max_position_embeddings: 128 }));
+  mkdirSync(path.join(dir, '1_Pooling'));
+  writeFileSync(path.join(dir, '1_Pooling', 'config.json'), JSON.stringify({ word_embedding_dimension: 32, pooling_mode_cls_token: true }));
+  writeFileSync(path.join(dir, 'sentence_bert_config.json'), JSON.stringify({ max_seq_length: 48 }));
+  writeFileSync(path.join(dir, 'config_sentence_transformers.json'), JSON.stringify({ prompts: { query: 'q: ', document: 'd: ' } }));
+  const config = await readByoConfig(dir);
+  assert.deepEqual(config, { pooling: 'cls', dim: 32, maxLength: 48, queryPrefix: 'q: ', documentPrefix: 'd: ' });
+  const cls = await createEmbedder({ model: dir, provider: 'cpu', threads: 1, log: quiet });
+  try {
+    assert.equal(cls.info.maxLength, 48);
+    const [v] = await cls.embedDocuments(['class Cart']);
+    assert.ok(Math.abs(norm(v) - 1) < 1e-5);
+  } finally {
+    await cls.dispose();
+  }
+  rmSync(path.join(dir, 'tokenizer.json'));
+  await assert.rejects(createEmbedder({ model: dir, log: quiet }), /no tokenizer\.json/);
+  await assert.rejects(createEmbedder({ model: path.join(dir, 'nope'), log: quiet }), /model folder not found/);
+});
