@@ -5,6 +5,7 @@ downloading a model.
 
   python3 scripts/make-test-bert.py                       # tiny: test/fixtures/byo-model (committed)
   python3 scripts/make-test-bert.py --base --out DIR      # BERT-base-sized, for GPU timing (not committed)
+  python3 scripts/make-test-bert.py --featurized          # small stand-in for the default model's ONNX contract
 
 Needs Debian's python3-torch (1.13). transformers is not available, so the model is written
 out by hand: embeddings (word + position + token type, LayerNorm), N encoder layers with
@@ -141,14 +142,55 @@ class Bert(nn.Module):
         return x
 
 
+class FeaturizedStub(nn.Module):
+    """The default model's contract (ids int64 [B, L], weights float32 [B, L] -> embeddings
+    [B, D], unit length, zero for no features) with a random bucket table: tests the
+    featurized path without the trained model."""
+
+    def __init__(self, buckets, dim):
+        super().__init__()
+        self.table = nn.Embedding(buckets, dim)
+
+    def forward(self, ids, weights):
+        x = (self.table(ids) * weights.unsqueeze(-1)).sum(dim=1)
+        return x / x.norm(dim=-1, keepdim=True).clamp(min=1e-12)
+
+
+def write_featurized_stub(out):
+    buckets, dim = 1024, 16
+    os.makedirs(out, exist_ok=True)
+    ids = torch.tensor([[1, 2, 0]], dtype=torch.int64)
+    weights = torch.tensor([[1.0, 1.5, 0.0]])
+    with torch.no_grad():
+        torch.onnx.export(FeaturizedStub(buckets, dim).eval(), (ids, weights), os.path.join(out, "model.onnx"),
+                          input_names=["ids", "weights"], output_names=["embeddings"],
+                          dynamic_axes={"ids": {0: "batch", 1: "features"}, "weights": {0: "batch", 1: "features"},
+                                        "embeddings": {0: "batch"}},
+                          opset_version=14)
+    featurizer = {"version": 1, "modelId": "quarry-code-stub", "numBuckets": buckets, "maxTokens": 2000,
+                  "maxTokenLength": 40, "minTrigramPartLength": 4, "features": ["word", "part", "trigram", "bigram"],
+                  "hash": "fnv1a32-utf8", "weighting": "1+ln(tf)", "dimension": dim, "matryoshkaDimensions": [dim]}
+    with open(os.path.join(out, "featurizer.json"), "w") as f:
+        json.dump(featurizer, f, indent=2)
+        f.write("\n")
+    print("wrote", out)
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser()
     ap.add_argument("--base", action="store_true", help="BERT-base size: hidden 768, 12 layers, 12 heads")
-    ap.add_argument("--out", default=os.path.join(here, "..", "test", "fixtures", "byo-model"))
+    ap.add_argument("--featurized", action="store_true", help="stand-in for models/quarry-code (ids, weights -> embeddings)")
+    ap.add_argument("--out", default=None)
     args = ap.parse_args()
-
+    fixtures = os.path.join(here, "..", "test", "fixtures", "byo-model")
     torch.manual_seed(7)
+    if args.featurized:
+        # Laid out like a models/ folder, so QUARRY_MODELS_DIR can point at it.
+        write_featurized_stub(args.out or os.path.join(fixtures, "models", "quarry-code"))
+        return
+    args.out = args.out or fixtures
+
     vocab = build_vocab()
     if args.base:
         # 30522 rows like bert-base-uncased, so the file size and memory traffic are realistic.

@@ -3,48 +3,44 @@
  * weights (no tokenizer), the model maps them to a 256-d unit vector. Inputs: `ids` int64
  * [B, L] 0-padded, `weights` float32 [B, L] 0 on padding; output `embeddings` [B, dim].
  */
-import { promises as fs } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import type { BatchEncoder, EncodedBatch } from './encoder';
 import { normalizeRows } from './pooling';
 import type { TextRole } from './protocol';
 
-export type FeaturizerConfig = Record<string, unknown>;
-export type Featurize = (text: string, config: FeaturizerConfig) => { ids: ArrayLike<number | bigint>; weights: ArrayLike<number> };
+/** The parts of featurize.ts used here (see its header for the feature spec). */
+interface FeaturizerConfig {
+  maxTokens: number;
+  dimension: number;
+}
+interface FeaturizeModule {
+  loadFeaturizerConfig(file: string): FeaturizerConfig;
+  featurizeBatch(texts: readonly string[], config: FeaturizerConfig): { ids: BigInt64Array; weights: Float32Array; batch: number; length: number };
+}
 
 const OUTPUT_NAME = 'embeddings';
 
 export class FeaturizedEncoder implements BatchEncoder {
-  private constructor(private readonly featurize: Featurize, private readonly config: FeaturizerConfig) {}
+  private constructor(private readonly featurizer: FeaturizeModule, private readonly config: FeaturizerConfig) {}
 
   static async load(featurizerPath: string): Promise<FeaturizedEncoder> {
-    const config = JSON.parse(await fs.readFile(featurizerPath, 'utf8')) as FeaturizerConfig;
-    return new FeaturizedEncoder(loadFeaturize(), config);
+    const featurizer = loadFeaturizeModule();
+    return new FeaturizedEncoder(featurizer, featurizer.loadFeaturizerConfig(featurizerPath));
   }
 
+  /** Words read from a text; later words are ignored by the featurizer. */
   get maxLength(): number {
-    const n = this.config.max_length ?? this.config.maxLength;
-    return typeof n === 'number' ? n : 0;
+    return this.config.maxTokens;
   }
 
-  async embed(session: ort.InferenceSession, texts: string[], role: TextRole): Promise<EncodedBatch> {
-    const prefix = this.prefix(role);
-    const rows = texts.map((t) => this.featurize(prefix + t, this.config));
-    const batch = rows.length;
-    // At least one column: an empty text still needs a well-formed [B, 1] input.
-    const length = Math.max(1, ...rows.map((r) => r.ids.length));
-    const ids = new BigInt64Array(batch * length);
-    const weights = new Float32Array(batch * length);
-    rows.forEach((row, b) => {
-      for (let t = 0; t < row.ids.length; t++) {
-        ids[b * length + t] = BigInt(row.ids[t]);
-        weights[b * length + t] = row.weights[t];
-      }
-    });
+  // The model is symmetric: queries and documents are featurized alike.
+  async embed(session: ort.InferenceSession, texts: string[], _role: TextRole): Promise<EncodedBatch> {
+    const features = this.featurizer.featurizeBatch(texts, this.config);
+    const shape = [features.batch, features.length];
     const outputName = session.outputNames.includes(OUTPUT_NAME) ? OUTPUT_NAME : session.outputNames[0];
     const result = await session.run({
-      ids: new ort.Tensor('int64', ids, [batch, length]),
-      weights: new ort.Tensor('float32', weights, [batch, length]),
+      ids: new ort.Tensor('int64', features.ids, shape),
+      weights: new ort.Tensor('float32', features.weights, shape),
     }, [outputName]);
     const output = result[outputName];
     try {
@@ -56,12 +52,6 @@ export class FeaturizedEncoder implements BatchEncoder {
       output.dispose();
     }
   }
-
-  /** The featurizer config may ask for role prefixes; most featurizer models use none. */
-  private prefix(role: TextRole): string {
-    const p = role === 'query' ? this.config.query_prefix : this.config.document_prefix;
-    return typeof p === 'string' ? p : '';
-  }
 }
 
 /**
@@ -69,14 +59,16 @@ export class FeaturizedEncoder implements BatchEncoder {
  * building before it lands. esbuild bundles a literal require and tolerates it failing to
  * resolve inside try.
  */
-function loadFeaturize(): Featurize {
-  let mod: { featurize?: Featurize };
+function loadFeaturizeModule(): FeaturizeModule {
+  let mod: Partial<FeaturizeModule>;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    mod = require('./featurize') as { featurize?: Featurize };
+    mod = require('./featurize') as Partial<FeaturizeModule>;
   } catch (err) {
     throw new Error(`the default model's featurizer (embed/featurize) is not available: ${(err as Error).message.split('\n')[0]}`);
   }
-  if (typeof mod.featurize !== 'function') throw new Error('embed/featurize does not export featurize()');
-  return mod.featurize;
+  if (typeof mod.featurizeBatch !== 'function' || typeof mod.loadFeaturizerConfig !== 'function') {
+    throw new Error('embed/featurize does not export featurizeBatch() and loadFeaturizerConfig()');
+  }
+  return mod as FeaturizeModule;
 }
