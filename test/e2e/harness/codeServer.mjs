@@ -54,9 +54,11 @@ function userSettings(trustEnabled) {
 
 /**
  * Prepares dirs, installs the VSIX and starts code-server.
- * @param {{ name: string, trusted?: boolean }} opts trusted=false leaves Workspace Trust on
+ * @param {{ name: string, trusted?: boolean, workspaceSettings?: object }} opts trusted=false
+ *   leaves Workspace Trust on (the folder opens in Restricted Mode); workspaceSettings is
+ *   written to the workspace's .vscode/settings.json.
  */
-export async function startCodeServer({ name, trusted = true }) {
+export async function startCodeServer({ name, trusted = true, workspaceSettings }) {
   if (!existsSync(CODE_SERVER)) throw new Error('code-server is not installed: run bash scripts/e2e-setup.sh');
   const vsix = ensureVsix();
   const tmp = mkdtempSync(path.join(os.tmpdir(), `quarry-e2e-${name}-`));
@@ -69,6 +71,10 @@ export async function startCodeServer({ name, trusted = true }) {
   };
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   writeWorkspace(dirs.workspace);
+  if (workspaceSettings) {
+    mkdirSync(path.join(dirs.workspace, '.vscode'));
+    writeFileSync(path.join(dirs.workspace, '.vscode/settings.json'), JSON.stringify(workspaceSettings, null, 2));
+  }
   mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
   writeFileSync(path.join(dirs.userData, 'User/settings.json'), JSON.stringify(userSettings(!trusted), null, 2));
   const env = {

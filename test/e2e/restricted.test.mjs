@@ -1,0 +1,62 @@
+// An untrusted workspace (Workspace Trust on, Restricted Mode). The designed behaviour
+// (README "Workspace Trust", src/extension/settings.ts): Quarry still indexes and searches,
+// but with the user's settings only — the workspace's quarry.model, quarry.include and
+// quarry.exclude are ignored, and the status bar tooltip says so. The workspace here asks
+// to exclude src/** and to load a model from a path inside it; neither may take effect.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { openWorkbench } from './harness/browser.mjs';
+import { startCodeServer, stopCodeServer } from './harness/codeServer.mjs';
+import { activationErrors, extHostLog, keepLogs } from './harness/logs.mjs';
+import { openQuarryContainer, readResults, search, waitForStatus, webview } from './harness/workbench.mjs';
+
+const ARTEFACTS = 'restricted';
+let server;
+let wb;
+let page;
+
+before(async () => {
+  server = await startCodeServer({
+    name: ARTEFACTS,
+    trusted: false,
+    workspaceSettings: { 'quarry.exclude': ['src/**'], 'quarry.model': './not-a-model' },
+  });
+  wb = await openWorkbench(server.url, ARTEFACTS);
+  page = wb.page;
+});
+
+after(async () => {
+  await wb?.shot('final');
+  await wb?.browser.close();
+  if (server) {
+    keepLogs(server, ARTEFACTS);
+    await stopCodeServer(server);
+  }
+});
+
+test('the folder opens in Restricted Mode', async () => {
+  await page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: 'Restricted Mode' }).first()
+    .waitFor({ timeout: 60_000 });
+  await wb.shot('restricted-mode');
+});
+
+test('Quarry indexes with the user settings and says Restricted Mode in its tooltip', async () => {
+  await waitForStatus(page, 'Quarry: ready', 180_000);
+  const item = page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: 'Quarry: ready' }).first();
+  await item.hover();
+  const hover = page.locator('.monaco-hover, .workbench-hover', { hasText: 'Restricted Mode' }).first();
+  await hover.waitFor({ state: 'visible', timeout: 10_000 });
+  await wb.shot('restricted-tooltip');
+  assert.match(await hover.innerText(), /workspace settings .* ignored/i);
+});
+
+test('workspace settings are ignored: src/** is still searched, the workspace model path is not loaded', async () => {
+  await openQuarryContainer(page);
+  const view = await webview(page, '#quarry-query');
+  await search(view, 'great circle distance between two coordinates', { expectName: 'haversineDistance' });
+  await wb.shot('restricted-search');
+  const results = await readResults(view);
+  assert.ok(results.some((r) => r.path === 'src/geometry.ts'), 'src/geometry.ts is indexed despite the workspace exclude');
+  assert.deepEqual(activationErrors(extHostLog(server)), []);
+  assert.deepEqual(wb.dialogs, []);
+});
