@@ -143,7 +143,14 @@
     }
   });
 
+  // After a hide/show the extension answers `ready` with the results it still has; only
+  // when it has none (a reload) is the saved query searched again.
+  let restoring = !!query.value;
+  window.addEventListener('message', (event) => {
+    if (!restoring || !event.data || typeof event.data !== 'object') return;
+    restoring = false;
+    if (event.data.type === 'state') sendSearch();
+  });
   vscode.postMessage({ type: 'ready' });
-  if (query.value) sendSearch();
   query.focus();
 })();

@@ -18,12 +18,14 @@ const FOLLOW_DELAY_MS = 400;
 export class ExplainViewProvider extends Disposable implements vscode.WebviewViewProvider {
   static readonly viewId = 'quarry.explain';
   private view: vscode.WebviewView | undefined;
+  private viewListeners: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
   private lastKey = '';
   private ticket = 0;
 
   constructor(private readonly assets: WebviewAssets, private readonly engine: EngineClient) {
     super();
+    this._register({ dispose: () => this.forgetView() });
     this._register(vscode.window.onDidChangeTextEditorSelection((e) => this.follow(e.textEditor)));
     this._register(vscode.window.onDidChangeActiveTextEditor((editor) => this.follow(editor)));
     this._register({ dispose: () => clearTimeout(this.timer) });
@@ -34,11 +36,11 @@ export class ExplainViewProvider extends Disposable implements vscode.WebviewVie
     view.webview.options = this.assets.options();
     const body = `<div id="quarry-explain-state" role="status"></div><div id="quarry-explain"></div>`;
     view.webview.html = this.assets.html(view.webview, vscode.l10n.t('Quarry Explain'), 'explain.js', body);
-    this._register(view.webview.onDidReceiveMessage((message: unknown) => {
+    this.viewListeners.push(view.webview.onDidReceiveMessage((message: unknown) => {
       if (isViewMessage(message)) void this.onMessage(message);
     }));
-    this._register(view.onDidChangeVisibility(() => this.follow(vscode.window.activeTextEditor)));
-    this._register(view.onDidDispose(() => (this.view = undefined)));
+    this.viewListeners.push(view.onDidChangeVisibility(() => this.follow(vscode.window.activeTextEditor)));
+    this.viewListeners.push(view.onDidDispose(() => this.forgetView()));
   }
 
   /** Explains the active editor's selection (quarry.explainSelection). */
@@ -105,6 +107,12 @@ export class ExplainViewProvider extends Disposable implements vscode.WebviewVie
       },
       empty: vscode.l10n.t('None found'),
     };
+  }
+
+  private forgetView(): void {
+    this.view = undefined;
+    this.viewListeners.forEach((d) => d.dispose());
+    this.viewListeners = [];
   }
 
   private post(message: HostMessage): void {

@@ -16,9 +16,11 @@ import type { WebviewAssets } from './webviewAssets';
 export class SearchViewProvider extends Disposable implements vscode.WebviewViewProvider {
   static readonly viewId = 'quarry.search';
   private view: vscode.WebviewView | undefined;
+  private viewListeners: vscode.Disposable[] = [];
 
   constructor(private readonly assets: WebviewAssets, private readonly search: SearchService, private readonly indexing: IndexingController) {
     super();
+    this._register({ dispose: () => this.forgetView() });
     this._register(search.onDidChange((set) => this.post(this.resultsMessage(set))));
     this._register(indexing.onDidChange(() => this.postIdleState()));
   }
@@ -27,10 +29,10 @@ export class SearchViewProvider extends Disposable implements vscode.WebviewView
     this.view = view;
     view.webview.options = this.assets.options();
     view.webview.html = this.assets.html(view.webview, vscode.l10n.t('Quarry Search'), 'search.js', this.body());
-    this._register(view.webview.onDidReceiveMessage((message: unknown) => {
+    this.viewListeners.push(view.webview.onDidReceiveMessage((message: unknown) => {
       if (isViewMessage(message)) void this.onMessage(message);
     }));
-    this._register(view.onDidDispose(() => (this.view = undefined)));
+    this.viewListeners.push(view.onDidDispose(() => this.forgetView()));
   }
 
   /** Shows the view (used by find-similar and quarry.focusSearch). */
@@ -93,6 +95,12 @@ export class SearchViewProvider extends Disposable implements vscode.WebviewView
 
   private postIdleState(): void {
     if (this.search.current.results.length === 0) this.post({ type: 'state', text: this.idleText(), busy: this.indexing.summary.state === 'indexing' });
+  }
+
+  private forgetView(): void {
+    this.view = undefined;
+    this.viewListeners.forEach((d) => d.dispose());
+    this.viewListeners = [];
   }
 
   private post(message: HostMessage): void {
