@@ -38,16 +38,12 @@ SUFFIXES = ["s", "es", "ed", "ing", "er", "ers", "ion", "ly", "able", "ment", "i
 
 
 def build_vocab():
-    vocab = []
-    for tok in SPECIALS + PUNCT + LETTERS + DIGITS:
-        if tok not in vocab:
-            vocab.append(tok)
-    for w in WORDS:
-        if w not in vocab:
-            vocab.append(w)
     # Continuation pieces: every letter and digit, so any ASCII word can be spelled out.
-    for piece in LETTERS + DIGITS + SUFFIXES:
-        vocab.append("##" + piece)
+    pieces = ["##" + p for p in LETTERS + DIGITS + SUFFIXES]
+    vocab = []
+    for tok in SPECIALS + PUNCT + LETTERS + DIGITS + WORDS + pieces:
+        if tok not in vocab:  # ids must stay dense: a duplicate would leave an id past the table
+            vocab.append(tok)
     return {tok: i for i, tok in enumerate(vocab)}
 
 

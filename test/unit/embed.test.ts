@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Tokenizer } from '@huggingface/tokenizers';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createEmbedder, type Embedder, type EmbedderSpec } from '../../src/core/embed/embedder';
@@ -85,6 +86,11 @@ test('BYO model: long texts keep their head and special tokens', async () => {
   const short = encoder.tokenize(words(5, 'item'), 'document');
   assert.deepEqual(ids.slice(0, short.length - 1), short.slice(0, -1), 'same head');
   assert.equal(ids[ids.length - 1], short[short.length - 1], 'ends with [SEP]');
+  // Tokenizing only a prefix of a long text must not change the kept tokens.
+  const tokenizer = new Tokenizer(JSON.parse(readFileSync(path.join(FIXTURE, 'tokenizer.json'), 'utf8')) as object, {});
+  const prose = 'passage: ' + Array.from({ length: 400 }, (_, i) => `Normalises channel${i} by its bestCandidate, mixing kinds`).join(' ');
+  const full = tokenizer.encode(prose).ids;
+  assert.deepEqual(encoder.tokenize(prose.slice('passage: '.length), 'document').slice(0, -1), full.slice(0, config.maxLength - 1));
   // Texts that differ only past the cut embed identically.
   const [a, b] = await embedder.embedDocuments([`${long} read file`, `${long} write server`]);
   assert.deepEqual(a, b);

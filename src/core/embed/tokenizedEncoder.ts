@@ -12,11 +12,17 @@ import { normalizeRows, pool } from './pooling';
 import type { TextRole } from './protocol';
 
 /**
- * Characters kept before tokenizing: tokens are rarely longer than this many characters
- * on average, so the cut never shortens the token sequence but spares tokenizing a 1 MB
- * chunk only to throw nearly all of it away.
+ * Long texts are tokenized from a prefix of about this many characters per wanted token
+ * (code averages 3-4 characters a token): tokenizing a 1 MB chunk only to keep its first
+ * 512 tokens would dominate the cost. If the prefix yields too few tokens, it grows.
  */
-const MAX_CHARS_PER_TOKEN = 16;
+const CHARS_PER_TOKEN_GUESS = 4;
+const PREFIX_GROWTH = 4;
+/**
+ * Tokens beyond the kept window that a prefix must yield: the word cut in half at its end
+ * tokenizes differently from the whole word, so it must fall outside the window.
+ */
+const CUT_MARGIN_TOKENS = 16;
 /** Output that sentence-transformers exports use for an already pooled embedding. */
 const POOLED_OUTPUT = 'sentence_embedding';
 
@@ -47,11 +53,15 @@ export class TokenizedEncoder implements BatchEncoder {
   /** Token ids of one text with special tokens, at most maxLength long. */
   tokenize(text: string, role: TextRole): number[] {
     const prefix = role === 'query' ? this.config.queryPrefix : this.config.documentPrefix;
-    const input = (prefix + text).slice(0, this.config.maxLength * MAX_CHARS_PER_TOKEN);
-    const ids = this.tokenizer.encode(input).ids;
-    if (ids.length <= this.config.maxLength) return ids;
+    const input = prefix + text;
     const { head, tail } = this.layout;
     const keep = this.config.maxLength - head - tail;
+    let ids: number[];
+    for (let chars = this.config.maxLength * CHARS_PER_TOKEN_GUESS; ; chars *= PREFIX_GROWTH) {
+      ids = this.tokenizer.encode(input.slice(0, chars)).ids;
+      if (chars >= input.length || ids.length - head - tail >= keep + CUT_MARGIN_TOKENS) break;
+    }
+    if (ids.length <= this.config.maxLength) return ids;
     return [...ids.slice(0, head + keep), ...ids.slice(ids.length - tail)];
   }
 
