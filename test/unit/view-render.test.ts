@@ -71,3 +71,16 @@ test('renderExplanation renders five sections with clickable entries', () => {
   assert.match(html, /data-root="\/r" data-path="a\.py" data-start-line="4"/);
   assert.match(html, /Loads &lt;things&gt;/);
 });
+
+test('webviewShell sets a strict nonce CSP and escapes its URIs', async () => {
+  const { createNonce, webviewShell } = await import('../../src/extension/views/html');
+  const nonce = createNonce();
+  assert.notEqual(nonce, createNonce());
+  assert.ok(nonce.length >= 24);
+  const html = webviewShell({ cspSource: 'vscode-resource:', nonce, title: '<t>', styles: ['a.css?x="1"'], script: 's.js', body: '<div id="b"></div>' });
+  assert.match(html, new RegExp(`content="default-src 'none'; style-src vscode-resource:; font-src vscode-resource:; img-src vscode-resource:; script-src 'nonce-${nonce.replace(/[+/]/g, '\\$&')}'"`));
+  assert.match(html, new RegExp(`<script nonce="${nonce.replace(/[+/]/g, '\\$&')}" src="s.js"></script>`));
+  assert.match(html, /href="a\.css\?x=&quot;1&quot;"/);
+  assert.match(html, /<title>&lt;t&gt;<\/title>/);
+  assert.doesNotMatch(html, /https?:/);
+});
