@@ -37,12 +37,22 @@ export function compileUserGlobs(exclude: readonly string[] = [], include: reado
 function compileMatcher(patterns: readonly string[]): PathTest | undefined {
   const cleaned = patterns.map((p) => p.trim().replace(/^\.\//, '')).filter((p) => p !== '');
   if (cleaned.length === 0) return undefined;
-  const gitStyle = cleaned.filter((p) => !PICOMATCH_ONLY.test(p));
+  const gitStyle = withWholeFolders(cleaned.filter((p) => !PICOMATCH_ONLY.test(p)));
   const globStyle = cleaned.filter((p) => PICOMATCH_ONLY.test(p)).flatMap(anyDepthGlobs);
   const git: Ignore | undefined = gitStyle.length ? ignore({ ignorecase: IGNORE_CASE, allowRelativePaths: true }).add(gitStyle) : undefined;
   const glob = globStyle.length ? picomatch(globStyle, { dot: true, nocase: IGNORE_CASE }) : undefined;
   return (relPath, isDirectory) =>
     (git?.ignores(isDirectory ? `${relPath}/` : relPath) ?? false) || (glob?.(relPath) ?? false);
+}
+
+/**
+ * `gen/**` excludes everything inside `gen`, so exclude the folder itself too and report it
+ * once instead of file by file. Not done when a negation might re-include something inside.
+ */
+function withWholeFolders(patterns: string[]): string[] {
+  if (patterns.some((p) => p.startsWith('!'))) return patterns;
+  const folders = patterns.filter((p) => p.endsWith('/**') && p.length > 3).map((p) => p.slice(0, -2));
+  return [...patterns, ...folders];
 }
 
 /** `*.{ts,js}` -> `**\/*.{ts,js}`; a folder glob also matches everything inside the folder. */

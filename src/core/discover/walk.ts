@@ -11,7 +11,7 @@ import { createLimiter, type Limiter } from './concurrency';
 import { IGNORE_FILE_NAMES, IgnoreRules } from './ignoreRules';
 import { detectLanguage, needsShebang } from './languages';
 import { classifyByName, excludedDirReason } from './pathRules';
-import { isInside, permitsRead, readFirstLine, readTextOrEmpty, resolveLink, statOrUndefined } from './probe';
+import { isInside, permitsRead, readDirectory, readFirstLine, readTextOrEmpty, resolveLink, statOrUndefined } from './probe';
 import { isSecretDir, isSecretPath } from './secrets';
 import { compileUserGlobs, type UserGlobs } from './userGlobs';
 
@@ -90,13 +90,8 @@ export async function discoverFiles(root: string, options: DiscoverOptions = {})
 
 async function walkFolder(ctx: WalkContext, folder: Folder, inherited: IgnoreRules): Promise<void> {
   ctx.signal?.throwIfAborted();
-  let entries: Dirent[];
-  try {
-    entries = await ctx.limit(() => fs.readdir(folder.absPath, { withFileTypes: true }));
-  } catch {
-    skip(ctx, folder.relPath || ROOT_REL_PATH, 'unreadable');
-    return;
-  }
+  const entries = await ctx.limit(() => readDirectory(folder.absPath));
+  if (!entries) return skip(ctx, folder.relPath || ROOT_REL_PATH, 'unreadable');
   const rules = await loadIgnoreFiles(ctx, folder, entries, inherited);
   const subfolders: Folder[] = [];
   await Promise.all(entries.map(async (entry) => {
