@@ -32,6 +32,9 @@ export function stripComment(text: string, styles: readonly DocStyle[]): string 
   return stripLineComment(t, styles);
 }
 
+/** C# XML doc tags that only wrap the text. */
+const XML_DOC_WRAPPERS = /<\/?(summary|remarks|para)>/g;
+
 const LINE_FORMS: [DocStyle, RegExp][] = [
   ['slash3', /^\/\/[/!] ?/],
   ['slash2', /^\/\/+!? ?/],
@@ -45,7 +48,8 @@ function stripLineComment(t: string, styles: readonly DocStyle[]): string | unde
   for (const [style, marker] of LINE_FORMS) {
     if (!styles.includes(style) || !marker.test(lines[0])) continue;
     if (style === 'haddock' && !/^-- ?[|^]/.test(lines[0])) return undefined;
-    return lines.map((l) => l.replace(marker, '').trimEnd()).join('\n');
+    const text = lines.map((l) => l.replace(marker, '').trimEnd()).join('\n');
+    return style === 'slash3' ? text.replace(XML_DOC_WRAPPERS, '') : text;
   }
   return undefined;
 }
@@ -59,6 +63,7 @@ export function docAbove(outer: Node, rules: LanguageRules): FoundDoc {
   let expectedRow = outer.startPosition.row;
   let startRow: number | undefined;
   let node = outer.previousNamedSibling;
+  if (rules.docsInPreviousNode && node && !isComment(node)) node = trailingComment(node) ?? node;
   for (let i = 0; node && i < MAX_DOC_COMMENTS; i++, node = node.previousNamedSibling) {
     if (lastRow(node) < expectedRow - 1) break;
     if (rules.attributeTypes.has(node.type)) {
@@ -74,6 +79,15 @@ export function docAbove(outer: Node, rules: LanguageRules): FoundDoc {
   }
   const text = cap(parts.join('\n').trim());
   return text ? { text, startRow } : { text: '' };
+}
+
+/** A comment that ends a node (a few levels down). */
+function trailingComment(node: Node): Node | undefined {
+  let last = node.lastNamedChild;
+  for (let depth = 0; last && depth < 3; depth++, last = last.lastNamedChild) {
+    if (isComment(last)) return last;
+  }
+  return undefined;
 }
 
 /** A trailing comment (`x = 1 // note`) documents the code on its left, not the next line. */

@@ -30,6 +30,8 @@ export interface LanguageRules {
   docstrings?: boolean;
   /** Consecutive equations of one function form one symbol (Haskell). */
   mergeEquations?: boolean;
+  /** The grammar may put a doc comment inside the previous node (Kotlin's import list). */
+  docsInPreviousNode?: boolean;
   /** Elixir `@doc` / `@moduledoc` attributes. */
   elixirDocs?: boolean;
 }
@@ -43,7 +45,7 @@ const COMMON_BODIES = [
   'block', 'statement_block', 'class_body', 'declaration_list', 'field_declaration_list',
   'compound_statement', 'enum_body', 'interface_body', 'enum_variant_list', 'template_body',
   'function_body', 'constructor_body', 'enum_class_body', 'protocol_body', 'body_statement',
-  'do_block', 'enumerator_list', 'record_declaration_body', 'struct_body',
+  'do_block', 'enumerator_list', 'enum_member_declaration_list', 'record_declaration_body', 'struct_body',
 ];
 
 const set = (...items: string[]) => new Set(items);
@@ -73,8 +75,8 @@ const RULES: Partial<Record<LanguageId, LanguageRules>> = {
   cpp: { ...cLike(set('declaration', 'type_definition', 'template_declaration')),
     attributeTypes: set('attribute_declaration', 'template_parameter_list') },
   java: cLike(set(), set('constructor_declaration')),
-  csharp: cLike(set()),
-  kotlin: cLike(set(), set()),
+  csharp: { ...cLike(set()), attributeTypes: set('attribute_list') },
+  kotlin: { ...cLike(set()), docsInPreviousNode: true },
   scala: cLike(set()),
   swift: cLike(set(), set('init')),
   php: {
