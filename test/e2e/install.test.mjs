@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { listZip } from '../../scripts/zip-list.mjs';
 import { openWorkbench } from './harness/browser.mjs';
 import { CODE_SERVER, EXTENSION_ID, startCodeServer, stopCodeServer } from './harness/codeServer.mjs';
-import { activationErrors, activationStarted, extHostLog, keepLogs } from './harness/logs.mjs';
+import { activationErrors, activationStarted, extHostLog, keepLogs, quarryLogErrors } from './harness/logs.mjs';
 import { REPO, ensureVsix } from './harness/vsix.mjs';
 import { eventually, quarryStatus } from './harness/workbench.mjs';
 
@@ -61,6 +61,7 @@ test('the extension activates with no error in the extension host log', async ()
   const status = await eventually(async () => (await quarryStatus(wb.page)).find((t) => /Quarry:/.test(t)), 60_000);
   await wb.shot('activated');
   assert.deepEqual(activationErrors(extHostLog(server)), []);
+  assert.deepEqual(quarryLogErrors(server), [], 'no error in the Quarry log');
   assert.ok(status, 'a "Quarry: …" status bar item is shown');
   assert.deepEqual(wb.dialogs, []);
 });

@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { openWorkbench } from './harness/browser.mjs';
 import { startCodeServer, stopCodeServer } from './harness/codeServer.mjs';
-import { activationErrors, extHostLog, keepLogs } from './harness/logs.mjs';
-import { openQuarryContainer, readResults, search, waitForStatus, webview } from './harness/workbench.mjs';
+import { activationErrors, extHostLog, keepLogs, logFiles } from './harness/logs.mjs';
+import { readFileSync } from 'node:fs';
+import { eventually, openQuarryContainer, readResults, runCommand, search, waitForStatus, webview } from './harness/workbench.mjs';
 
 const ARTEFACTS = 'restricted';
 let server;
@@ -57,6 +58,28 @@ test('workspace settings are ignored: src/** is still searched, the workspace mo
   await wb.shot('restricted-search');
   const results = await readResults(view);
   assert.ok(results.some((r) => r.path === 'src/geometry.ts'), 'src/geometry.ts is indexed despite the workspace exclude');
+  const logs = logFiles(server).map((f) => readFileSync(f, 'utf8')).join('\n');
+  assert.ok(!logs.includes('not-a-model'), 'the workspace model path was never tried');
   assert.deepEqual(activationErrors(extHostLog(server)), []);
+  assert.deepEqual(wb.dialogs, []);
+});
+
+test('once the folder is trusted, its settings apply: src/** is excluded', async () => {
+  await runCommand(page, 'Workspaces: Manage Workspace Trust');
+  const trust = page.locator('.workspace-trust-editor .monaco-button', { hasText: /^Trust/ }).first();
+  await trust.waitFor({ state: 'visible', timeout: 15_000 });
+  await trust.click();
+  await page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: 'Restricted Mode' })
+    .waitFor({ state: 'detached', timeout: 15_000 });
+  await waitForStatus(page, 'Quarry: ready', 180_000);
+  await openQuarryContainer(page);
+  const view = await webview(page, '#quarry-query');
+  const excluded = await eventually(async () => {
+    await search(view, 'haversineDistance great circle distance', { timeout: 5_000 });
+    const results = await readResults(view);
+    return results.length > 0 && !results.some((r) => r.path.startsWith('src/'));
+  }, 60_000, 1_000);
+  await wb.shot('trusted-search');
+  assert.ok(excluded, 'after trust, the workspace exclude src/** removes src/ from the results');
   assert.deepEqual(wb.dialogs, []);
 });

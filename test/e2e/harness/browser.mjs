@@ -1,7 +1,7 @@
 // Debian's Chromium driven by playwright-core (never `playwright install`), with a guard
 // that records every JavaScript dialog (alert/confirm/prompt): indexed code is untrusted
 // input, and a dialog means some view executed it.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { REPO } from './vsix.mjs';
@@ -13,6 +13,7 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run
 /** Opens the workbench at `url`; returns { browser, page, dialogs, consoleErrors, shot(name) }. */
 export async function openWorkbench(url, artefactDir) {
   const dir = path.join(REPO, 'test-artifacts/e2e', artefactDir);
+  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 60_000 });
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });

@@ -35,6 +35,14 @@ export function activationErrors(log) {
   });
 }
 
+/** Error lines of the extension's own log (its "Quarry" output channel). */
+export function quarryLogErrors(server) {
+  return logFiles(server)
+    .filter((f) => f.includes(`${EXTENSION_ID}`) && f.endsWith('.log'))
+    .flatMap((f) => readFileSync(f, 'utf8').split('\n'))
+    .filter((l) => /\[error\]/i.test(l));
+}
+
 /** True once the extension host logged the start of our activation. */
 export const activationStarted = (log) => log.includes(`_doActivateExtension ${EXTENSION_ID}`);
 
