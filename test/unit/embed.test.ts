@@ -109,6 +109,16 @@ test('cancellation rejects at once and drops queued batches', async () => {
   assert.equal((await embedder.embedDocuments(['still here'])).length, 1);
 });
 
+test('dispose rejects queued and running work, and later calls', async () => {
+  const own = await createEmbedder({ model: FIXTURE, provider: 'cpu', threads: 1, log: quiet });
+  const job = own.embedDocuments(Array.from({ length: 64 * 5 }, (_, i) => words(20, `x${i}`)));
+  const query = own.embedQuery('retry');
+  const rejected = Promise.all([assert.rejects(job, /disposed/), assert.rejects(query, /disposed/)]);
+  await own.dispose();
+  await rejected;
+  await assert.rejects(own.embedQuery('again'), /disposed/);
+});
+
 test('a query is answered while a large document job is still queued', async () => {
   const texts = Array.from({ length: 64 * 30 }, (_, i) => words(30, `d${i}`));
   const events: string[] = [];

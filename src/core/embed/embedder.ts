@@ -14,7 +14,7 @@ export type { EmbedderInfo } from './protocol';
 
 export interface Embedder {
   readonly info: EmbedderInfo;
-  /** Unit-length vectors, in input order. */
+  /** Unit-length vectors in input order (the zero vector for a text with nothing to embed). */
   embedDocuments(texts: string[], signal?: AbortSignal): Promise<Float32Array[]>;
   /** Jumps ahead of queued document batches. */
   embedQuery(text: string, signal?: AbortSignal): Promise<Float32Array>;
@@ -67,6 +67,8 @@ class PooledEmbedder implements Embedder {
   private readonly queue = new TaskQueue();
   private readonly idle: WorkerHandle[];
   private readonly all = new Set<WorkerHandle>();
+  /** Tasks handed to a worker and not yet answered. */
+  private readonly running = new Set<Task>();
   private restarts = 0;
   private broken: Error | undefined;
 
@@ -107,6 +109,7 @@ class PooledEmbedder implements Embedder {
   async dispose(): Promise<void> {
     this.broken = new Error('the embedder was disposed');
     this.queue.failAll(this.broken);
+    for (const task of this.running) task.job.fail(this.broken);
     await Promise.all([...this.all].map((w) => w.terminate()));
     this.all.clear();
     this.idle.length = 0;
@@ -136,10 +139,12 @@ class PooledEmbedder implements Embedder {
       const task = this.queue.next();
       if (!task) return;
       const worker = this.idle.pop()!;
+      this.running.add(task);
       worker.run(task.texts, task.role).then(
         (flat) => task.job.complete(task.indices, flat),
         (err: Error) => task.job.fail(err),
       ).finally(() => {
+        this.running.delete(task);
         if (!worker.dead && this.all.has(worker)) this.idle.push(worker);
         this.pump();
       });
