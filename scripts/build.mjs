@@ -18,11 +18,22 @@ const common = {
   format: 'cjs',
   sourcemap: true,
   logLevel: 'warning',
+  // Dev-only fallbacks (running from sources) resolve package files; bundles never reach them.
+  logOverride: { 'require-resolve-not-external': 'silent' },
   // Native modules stay outside the bundle and are loaded from node_modules.
   external: ['vscode', 'hnswlib-node', 'onnxruntime-node'],
-  // web-tree-sitter's ESM entry uses import.meta.url; its CommonJS build does not.
-  alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') },
+  plugins: [webTreeSitterCjs()],
 };
+
+/** web-tree-sitter's ESM entry uses import.meta.url; its CommonJS build does not. */
+function webTreeSitterCjs() {
+  return {
+    name: 'web-tree-sitter-cjs',
+    setup(b) {
+      b.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: require.resolve('web-tree-sitter') }));
+    },
+  };
+}
 
 const entries = [
   { in: 'src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node' },
@@ -50,3 +61,8 @@ cpSync(path.join(path.dirname(require.resolve('tree-sitter-wasms/package.json'))
 });
 cpSync(path.join(path.dirname(require.resolve('tree-sitter-haskell/package.json')), 'tree-sitter-haskell.wasm'), path.join(grammars, 'tree-sitter-haskell.wasm'));
 cpSync(path.join(root, 'src/core/parse/queries'), path.join(dist, 'queries'), { recursive: true });
+
+// Codicons for the webviews (font and stylesheet only).
+const codicons = path.join(path.dirname(require.resolve('@vscode/codicons/package.json')), 'dist');
+mkdirSync(path.join(dist, 'codicons'), { recursive: true });
+for (const f of ['codicon.css', 'codicon.ttf']) cpSync(path.join(codicons, f), path.join(dist, 'codicons', f));

@@ -21,7 +21,7 @@ describe('quarry CLI on a fixture repository', () => {
   test('index prints a summary with files, chunks and skip reasons', () => {
     const summary = json<IndexSummary>(runCli(['index', box.root, '--json', ...common()]));
     assert.equal(summary.changedFiles, summary.files);
-    assert.ok(summary.files >= 9, `files: ${summary.files}`);
+    assert.ok(summary.files >= 8, `files: ${summary.files}`);
     assert.ok(summary.chunks >= 20, `chunks: ${summary.chunks}`);
     assert.ok((summary.skipped.secret ?? 0) >= 2, 'the .env file and the private key are secrets');
     assert.ok((summary.skipped.ignored ?? 0) + (summary.skipped['excluded-dir'] ?? 0) >= 2, 'build/ and *.log are ignored');
@@ -89,7 +89,7 @@ describe('quarry CLI on a fixture repository', () => {
   test('stats counts files, chunks and skipped files by reason', () => {
     const stats = json<{ files: number; chunks: number; skipped: Record<string, number>; languages: Record<string, number> }>(
       runCli(['stats', '--root', box.root, '--json', ...common()]));
-    assert.ok(stats.files >= 9 && stats.chunks >= 20);
+    assert.ok(stats.files >= 8 && stats.chunks >= 20);
     assert.ok(stats.skipped.secret >= 2);
     for (const lang of ['typescript', 'python', 'go', 'rust', 'markdown']) assert.ok(stats.languages[lang] >= 1, lang);
   });
