@@ -77,12 +77,18 @@ const READ_BY_OTHERS = 0o004;
  * the indexer's own read remains the final word.
  */
 export function permitsRead(stats: Stats): boolean {
-  if (typeof process.getuid !== 'function') return true;
-  const uid = process.getuid();
-  if (uid === 0) return true;
+  const uid = currentUid();
+  if (uid === undefined || uid === 0) return true;
   if (stats.uid === uid) return (stats.mode & READ_BY_OWNER) !== 0;
   if (currentGroups().has(stats.gid)) return (stats.mode & READ_BY_GROUP) !== 0;
   return (stats.mode & READ_BY_OTHERS) !== 0;
+}
+
+/** Undefined where there are no POSIX users (Windows). */
+let uid: number | undefined | null = null;
+function currentUid(): number | undefined {
+  if (uid === null) uid = process.getuid?.();
+  return uid;
 }
 
 let groups: ReadonlySet<number> | undefined;

@@ -6,7 +6,7 @@
 import type { Dirent, Stats } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { DiscoveredFile, SkipReason, SkippedFile } from '../types';
+import type { DiscoveredFile, LanguageId, SkipReason, SkippedFile } from '../types';
 import { createLimiter, type Limiter } from './concurrency';
 import { IGNORE_FILE_NAMES, IgnoreRules } from './ignoreRules';
 import { detectLanguage, needsShebang } from './languages';
@@ -58,9 +58,8 @@ interface Folder {
   parent?: Folder;
 }
 
-/** What an entry turned out to be; `linked` when reached through a symlink. */
+/** A directory entry; `linked` when reached through a symlink (then `stats` are the target's). */
 interface Node {
-  kind: 'dir' | 'file' | 'other';
   relPath: string;
   absPath: string;
   realPath: string;
@@ -94,37 +93,50 @@ async function walkFolder(ctx: WalkContext, folder: Folder, inherited: IgnoreRul
   if (!entries) return skip(ctx, folder.relPath || ROOT_REL_PATH, 'unreadable');
   const rules = await loadIgnoreFiles(ctx, folder, entries, inherited);
   const subfolders: Folder[] = [];
-  await Promise.all(entries.map(async (entry) => {
-    const node = await identify(ctx, folder, entry);
-    if ('reason' in node) skip(ctx, node.relPath, node.reason);
-    else if (node.kind === 'dir') admitFolder(ctx, folder, rules, node, entry.name, subfolders);
-    else if (node.kind === 'file') await admitFile(ctx, rules, node);
-    else skip(ctx, node.relPath, 'unsupported');
-  }));
+  // Only entries that need a system call make a promise: most skips are decided by name.
+  const pending: Promise<void>[] = [];
+  for (const entry of entries) {
+    const work = visitEntry(ctx, folder, rules, entry, subfolders);
+    if (work) pending.push(work);
+  }
+  await Promise.all(pending);
   await Promise.all(subfolders.map((sub) => walkFolder(ctx, sub, rules)));
+}
+
+function visitEntry(ctx: WalkContext, folder: Folder, rules: IgnoreRules, entry: Dirent, subfolders: Folder[]): Promise<void> | undefined {
+  const relPath = folder.relPath ? `${folder.relPath}/${entry.name}` : entry.name;
+  const absPath = path.join(folder.absPath, entry.name);
+  if (entry.isSymbolicLink()) return visitLink(ctx, folder, rules, entry.name, relPath, absPath, subfolders);
+  if (entry.isDirectory()) {
+    const node: Node = { relPath, absPath, realPath: path.join(folder.realPath, entry.name), linked: false };
+    admitFolder(ctx, folder, rules, node, entry.name, subfolders);
+  } else if (entry.isFile()) {
+    // Not reached through a link: the real path is never consulted.
+    return admitFile(ctx, rules, { relPath, absPath, realPath: absPath, linked: false });
+  } else {
+    skip(ctx, relPath, 'unsupported');
+  }
+  return undefined;
+}
+
+/** A symlink costs one realpath and one stat; then it is judged like what it points to. */
+async function visitLink(
+  ctx: WalkContext, folder: Folder, rules: IgnoreRules, name: string, relPath: string, absPath: string, subfolders: Folder[],
+): Promise<void> {
+  const target = await ctx.limit(() => resolveLink(absPath));
+  if (!target.ok) return skip(ctx, relPath, target.reason);
+  const node: Node = { relPath, absPath, realPath: target.realPath, linked: true, stats: target.stats };
+  if (target.stats.isDirectory()) admitFolder(ctx, folder, rules, node, name, subfolders);
+  else if (target.stats.isFile()) await admitFile(ctx, rules, node);
+  else skip(ctx, relPath, 'unsupported');
 }
 
 /** Adds this folder's .gitignore, .ignore and .quarryignore (in that order) to the inherited rules. */
 async function loadIgnoreFiles(ctx: WalkContext, folder: Folder, entries: Dirent[], inherited: IgnoreRules): Promise<IgnoreRules> {
-  const names = new Set(entries.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name));
-  const present = IGNORE_FILE_NAMES.filter((name) => names.has(name));
+  const present = IGNORE_FILE_NAMES.filter((name) => entries.some((e) => e.name === name && !e.isDirectory()));
   if (present.length === 0) return inherited;
   const texts = await Promise.all(present.map((name) => ctx.limit(() => readTextOrEmpty(path.join(folder.absPath, name)))));
   return inherited.extend(folder.relPath, texts.join('\n'));
-}
-
-/** Resolves symlinks (one realpath and stat each); plain entries cost no system call. */
-async function identify(ctx: WalkContext, folder: Folder, entry: Dirent): Promise<Node | { relPath: string; reason: SkipReason }> {
-  const relPath = folder.relPath ? `${folder.relPath}/${entry.name}` : entry.name;
-  const absPath = path.join(folder.absPath, entry.name);
-  if (entry.isSymbolicLink()) {
-    const target = await ctx.limit(() => resolveLink(absPath));
-    if (!target.ok) return { relPath, reason: target.reason };
-    const kind = target.stats.isDirectory() ? 'dir' : target.stats.isFile() ? 'file' : 'other';
-    return { kind, relPath, absPath, realPath: target.realPath, linked: true, stats: target.stats };
-  }
-  const kind = entry.isDirectory() ? 'dir' : entry.isFile() ? 'file' : 'other';
-  return { kind, relPath, absPath, realPath: path.join(folder.realPath, entry.name), linked: false };
 }
 
 function admitFolder(ctx: WalkContext, parent: Folder, rules: IgnoreRules, node: Node, name: string, into: Folder[]): void {
@@ -149,22 +161,35 @@ function isAncestor(folder: Folder | undefined, realPath: string): boolean {
   return false;
 }
 
-async function admitFile(ctx: WalkContext, rules: IgnoreRules, node: Node): Promise<void> {
+function admitFile(ctx: WalkContext, rules: IgnoreRules, node: Node): Promise<void> | undefined {
+  const reason = fileSkipReasonByName(ctx, rules, node);
+  if (!reason) return admitByStat(ctx, node, detectLanguage(node.relPath));
+  skip(ctx, node.relPath, reason);
+  return undefined;
+}
+
+/** Every reason that needs no system call, in priority order. */
+function fileSkipReasonByName(ctx: WalkContext, rules: IgnoreRules, node: Node): SkipReason | undefined {
   const { relPath } = node;
   // Secrets first: no ignore-file negation and no include glob may bring one back.
-  if (isSecretPath(relPath)) return skip(ctx, relPath, 'secret');
-  if (rules.ignores(relPath, false)) return skip(ctx, relPath, 'ignored');
-  if (ctx.globs.excludes(relPath, false) || !ctx.globs.includes(relPath)) return skip(ctx, relPath, 'excluded-glob');
-  if (node.linked && !isInside(ctx.realRoot, node.realPath)) return skip(ctx, relPath, 'symlink-outside');
+  if (isSecretPath(relPath)) return 'secret';
+  if (rules.ignores(relPath, false)) return 'ignored';
+  if (ctx.globs.excludes(relPath, false) || !ctx.globs.includes(relPath)) return 'excluded-glob';
+  if (node.linked && !isInside(ctx.realRoot, node.realPath)) return 'symlink-outside';
   const byName = classifyByName(relPath);
-  if (byName) return skip(ctx, relPath, byName);
-  let language = detectLanguage(relPath);
-  if (!language && !needsShebang(relPath)) return skip(ctx, relPath, 'unsupported');
+  if (byName) return byName;
+  if (!detectLanguage(relPath) && !needsShebang(relPath)) return 'unsupported';
+  return undefined;
+}
 
+/** Size and readability from the stat; the first line only for extensionless files. */
+async function admitByStat(ctx: WalkContext, node: Node, knownLanguage: LanguageId | undefined): Promise<void> {
+  const { relPath } = node;
   const stats = node.stats ?? (await ctx.limit(() => statOrUndefined(node.absPath)));
   if (!stats || !permitsRead(stats)) return skip(ctx, relPath, 'unreadable');
   if (!stats.isFile()) return skip(ctx, relPath, 'unsupported');
   if (stats.size > ctx.maxFileBytes) return skip(ctx, relPath, 'too-large');
+  let language = knownLanguage;
   if (!language) {
     const firstLine = await ctx.limit(() => readFirstLine(node.absPath));
     if (firstLine === undefined) return skip(ctx, relPath, 'unreadable');
