@@ -38,7 +38,7 @@ const XML_DOC_WRAPPERS = /<\/?(summary|remarks|para)>/g;
 const LINE_FORMS: [DocStyle, RegExp][] = [
   ['slash3', /^\/\/[/!] ?/],
   ['slash2', /^\/\/+!? ?/],
-  ['hash', /^#+!? ?/],
+  ['hash', /^#+ ?/],
   ['haddock', /^-- ?[|^] ?|^-- ?/],
   ['dashes', /^-{2,} ?/],
 ];
@@ -48,6 +48,7 @@ function stripLineComment(t: string, styles: readonly DocStyle[]): string | unde
   for (const [style, marker] of LINE_FORMS) {
     if (!styles.includes(style) || !marker.test(lines[0])) continue;
     if (style === 'haddock' && !/^-- ?[|^]/.test(lines[0])) return undefined;
+    if (style === 'hash' && lines[0].startsWith('#!')) return undefined; // a shebang
     const text = lines.map((l) => l.replace(marker, '').trimEnd()).join('\n');
     return style === 'slash3' ? text.replace(XML_DOC_WRAPPERS, '') : text;
   }
@@ -62,8 +63,7 @@ export function docAbove(outer: Node, rules: LanguageRules): FoundDoc {
   const parts: string[] = [];
   let expectedRow = outer.startPosition.row;
   let startRow: number | undefined;
-  let node = outer.previousNamedSibling;
-  if (rules.docsInPreviousNode && node && !isComment(node)) node = trailingComment(node) ?? node;
+  let node = firstDocCandidate(outer, rules);
   for (let i = 0; node && i < MAX_DOC_COMMENTS; i++, node = node.previousNamedSibling) {
     if (lastRow(node) < expectedRow - 1) break;
     if (rules.attributeTypes.has(node.type)) {
@@ -79,6 +79,19 @@ export function docAbove(outer: Node, rules: LanguageRules): FoundDoc {
   }
   const text = cap(parts.join('\n').trim());
   return text ? { text, startRow } : { text: '' };
+}
+
+/**
+ * The node just above a definition. Some grammars put that comment inside the
+ * previous node (Kotlin's import list), or before the list the definition opens.
+ */
+function firstDocCandidate(outer: Node, rules: LanguageRules): Node | null {
+  let node = outer.previousNamedSibling;
+  if (!rules.docsInPreviousNode) return node;
+  const parent = outer.parent;
+  if (!node && parent && parent.firstNamedChild?.id === outer.id) node = parent.previousNamedSibling;
+  if (node && !isComment(node)) node = trailingComment(node) ?? node;
+  return node;
 }
 
 /** A comment that ends a node (a few levels down). */
@@ -112,21 +125,21 @@ export function pythonDocstring(definition: Node): string {
   return cap(dedent(stripQuotes(literal.text)));
 }
 
-/** Elixir: `@doc`/`@moduledoc` before a def, or `@moduledoc` first in a module body. */
-export function elixirDoc(definition: Node, isModule: boolean): string {
+/** Elixir: `@doc` before a def (with the row it starts on), or `@moduledoc` first in a module. */
+export function elixirDoc(definition: Node, isModule: boolean): FoundDoc {
   if (isModule) {
     const block = definition.namedChildren.find((c) => c?.type === 'do_block');
     const first = block?.firstNamedChild;
-    return first ? elixirAttributeDoc(first, 'moduledoc') ?? '' : '';
+    return { text: (first && elixirAttributeDoc(first, 'moduledoc')) ?? '' };
   }
   let node = definition.previousNamedSibling;
   for (let i = 0; node && i < MAX_DOC_COMMENTS; i++, node = node.previousNamedSibling) {
     if (isComment(node)) continue;
     const doc = elixirAttributeDoc(node, 'doc');
-    if (doc !== undefined) return doc;
+    if (doc !== undefined) return doc ? { text: doc, startRow: node.startPosition.row } : { text: '' };
     if (!isElixirAttribute(node)) break;
   }
-  return '';
+  return { text: '' };
 }
 
 function isElixirAttribute(node: Node): boolean {

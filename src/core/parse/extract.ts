@@ -169,8 +169,8 @@ function findDoc(def: Definition, kind: SymbolKind, rules: LanguageRules): Found
     if (text) return { text };
   }
   if (rules.elixirDocs) {
-    const text = elixirDoc(def.node, kind === 'module');
-    if (text) return { text };
+    const doc = elixirDoc(def.node, kind === 'module');
+    if (doc.text) return doc;
   }
   return docAbove(def.outer, rules);
 }
@@ -234,12 +234,14 @@ function findBody(node: Node, rules: LanguageRules): Node | undefined {
   return undefined;
 }
 
+const EQUATION_KINDS: ReadonlySet<SymbolKind> = new Set<SymbolKind>(['function', 'method']);
+
 /** Haskell: a type signature and the equations of one function become one symbol. */
 function mergeEquations(symbols: CodeSymbol[]): CodeSymbol[] {
   const merged: CodeSymbol[] = [];
   for (const symbol of symbols) {
     const last = merged[merged.length - 1];
-    const same = last && last.kind === 'function' && symbol.kind === 'function' && last.name === symbol.name
+    const same = last && EQUATION_KINDS.has(last.kind) && last.kind === symbol.kind && last.name === symbol.name
       && last.container.join('\0') === symbol.container.join('\0');
     if (same) last.endLine = Math.max(last.endLine, symbol.endLine);
     else merged.push(symbol);

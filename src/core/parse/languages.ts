@@ -28,7 +28,7 @@ export interface LanguageRules {
   constructorNames: ReadonlySet<string>;
   /** The first string statement of a body is the docstring (Python). */
   docstrings?: boolean;
-  /** Consecutive equations of one function form one symbol (Haskell). */
+  /** Consecutive equations (clauses) of one function form one symbol (Haskell, Elixir). */
   mergeEquations?: boolean;
   /** The grammar may put a doc comment inside the previous node (Kotlin's import list). */
   docsInPreviousNode?: boolean;
@@ -45,7 +45,7 @@ const COMMON_BODIES = [
   'block', 'statement_block', 'class_body', 'declaration_list', 'field_declaration_list',
   'compound_statement', 'enum_body', 'interface_body', 'enum_variant_list', 'template_body',
   'function_body', 'constructor_body', 'enum_class_body', 'protocol_body', 'body_statement',
-  'do_block', 'enumerator_list', 'enum_member_declaration_list', 'record_declaration_body', 'struct_body',
+  'do_block', 'enumerator_list', 'enum_member_declaration_list', 'enum_declaration_list', 'record_declaration_body', 'struct_body',
 ];
 
 const set = (...items: string[]) => new Set(items);
@@ -93,15 +93,15 @@ const RULES: Partial<Record<LanguageId, LanguageRules>> = {
   },
   elixir: {
     docStyles: ['hash'], wrapperTypes: set(), attributeTypes: set(),
-    bodyTypes: bodies(), constructorNames: set(), elixirDocs: true,
+    bodyTypes: bodies(), constructorNames: set(), elixirDocs: true, mergeEquations: true,
   },
   haskell: {
     docStyles: ['haddock'], wrapperTypes: set(), attributeTypes: set(),
     bodyTypes: set('class_declarations', 'instance_declarations', 'where'),
-    constructorNames: set(), mergeEquations: true,
+    constructorNames: set(), mergeEquations: true, docsInPreviousNode: true,
   },
   lua: {
-    docStyles: ['dashes'], wrapperTypes: set('variable_declaration'), attributeTypes: set(),
+    docStyles: ['dashes'], wrapperTypes: set(), attributeTypes: set(),
     bodyTypes: bodies(), constructorNames: set(),
   },
   zig: {
