@@ -70,7 +70,7 @@ const LOCKFILE_NAMES: ReadonlySet<string> = new Set([
   'cargo.lock', 'gemfile.lock', 'poetry.lock', 'composer.lock', 'go.sum', 'go.work.sum',
   'pipfile.lock', 'mix.lock', 'flake.lock', 'packages.lock.json', 'package.resolved',
   'pubspec.lock', 'podfile.lock', 'gradle.lockfile', 'deno.lock', 'uv.lock', 'pdm.lock',
-  'cabal.project.freeze', 'paket.lock', 'conan.lock',
+  'cabal.project.freeze', 'paket.lock', 'conan.lock', '.terraform.lock.hcl',
 ]);
 const LOCKFILE_PATTERNS: readonly RegExp[] = [/\.lock$/, /\.lockfile$/, /-lock\.(json|ya?ml|toml)$/];
 
