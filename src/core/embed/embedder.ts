@@ -6,7 +6,7 @@
  */
 import os from 'node:os';
 import { Job, TaskQueue, type Task } from './jobs';
-import { resolveModelSource } from './modelSource';
+import { modelIdOf, resolveModelSource } from './modelSource';
 import type { EmbedderInfo, ProviderChoice, TextRole, WorkerInit } from './protocol';
 import { WorkerHandle } from './workerHandle';
 
@@ -43,15 +43,23 @@ const MAX_RESTARTS = 3;
 export async function createEmbedder(spec: EmbedderSpec): Promise<Embedder> {
   const log = spec.log ?? ((level, message) => process.stderr.write(`[quarry ${level}] ${message}\n`));
   const workers = Math.max(1, spec.workers ?? DEFAULT_WORKERS);
+  const source = await resolveModelSource(spec.model);
   const init: WorkerInit = {
-    source: await resolveModelSource(spec.model),
+    source,
     provider: spec.provider ?? 'auto',
     threads: Math.max(1, spec.threads ?? Math.floor(os.availableParallelism() / workers)),
   };
-  // The first worker chooses the provider; the rest are told to use it.
-  const first = await WorkerHandle.start(init);
+  // The first worker chooses the provider; the rest are told to use it. Hashing the model
+  // for its id overlaps with the worker loading it.
+  const [started1, hashed] = await Promise.allSettled([WorkerHandle.start(init), modelIdOf(source)]);
+  if (started1.status === 'rejected' || hashed.status === 'rejected') {
+    if (started1.status === 'fulfilled') await started1.value.handle.terminate();
+    throw started1.status === 'rejected' ? started1.reason : (hashed as PromiseRejectedResult).reason;
+  }
+  const first = started1.value;
+  const info: EmbedderInfo = { modelId: hashed.value, ...first.info };
   for (const note of first.notes) log('info', note);
-  const pinned: WorkerInit = { ...init, provider: first.info.provider as ProviderChoice };
+  const pinned: WorkerInit = { ...init, provider: info.provider as ProviderChoice };
   const rest = await Promise.allSettled(Array.from({ length: workers - 1 }, () => WorkerHandle.start(pinned)));
   const started = [first.handle, ...rest.flatMap((r) => (r.status === 'fulfilled' ? [r.value.handle] : []))];
   const failed = rest.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -59,8 +67,8 @@ export async function createEmbedder(spec: EmbedderSpec): Promise<Embedder> {
     await Promise.all(started.map((h) => h.terminate()));
     throw failed.reason;
   }
-  log('info', `embedding with ${first.info.modelId} (dim ${first.info.dim}) on ${first.info.provider}, ${workers} worker(s) x ${init.threads} thread(s)`);
-  return new PooledEmbedder(first.info, pinned, started, spec.batchSize ?? DEFAULT_BATCH_SIZE, log);
+  log('info', `embedding with ${info.modelId} (dim ${info.dim}) on ${info.provider}, ${workers} worker(s) x ${init.threads} thread(s)`);
+  return new PooledEmbedder(info, pinned, started, spec.batchSize ?? DEFAULT_BATCH_SIZE, log);
 }
 
 class PooledEmbedder implements Embedder {

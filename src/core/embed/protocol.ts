@@ -10,11 +10,16 @@ export type TextRole = 'query' | 'document';
 export type ProviderName = 'cuda' | 'webgpu' | 'dml' | 'coreml' | 'cpu';
 export type ProviderChoice = 'auto' | ProviderName;
 
-export interface EmbedderInfo {
-  modelId: string;
+/** What the worker learns by opening the model. */
+export interface RuntimeInfo {
   dim: number;
   provider: string;
   maxLength: number;
+}
+
+export interface EmbedderInfo extends RuntimeInfo {
+  /** Changes whenever anything that decides the vectors changes (see modelSource.ts). */
+  modelId: string;
 }
 
 /** Where the model lives and how its input is made; resolved on the caller's thread. */
@@ -22,18 +27,18 @@ export type ModelSource =
   | {
       /** The shipped model: hashed sparse features from featurize(), no tokenizer. */
       kind: 'featurized';
-      modelId: string;
       modelPath: string;
       featurizerPath: string;
     }
   | {
       /** A user's transformer: tokenizer.json + pooling over the last hidden state. */
       kind: 'tokenized';
-      modelId: string;
       modelPath: string;
       tokenizerPath: string;
       tokenizerConfigPath?: string;
       config: ByoConfig;
+      /** Config files read besides the tokenizer (they count towards the model id). */
+      configFiles: string[];
     };
 
 /** Passed as workerData. */
@@ -46,7 +51,7 @@ export interface WorkerInit {
 export type ToWorker = { type: 'embed'; id: number; texts: string[]; role: TextRole };
 
 export type FromWorker =
-  | { type: 'ready'; info: EmbedderInfo; notes: string[] }
+  | { type: 'ready'; info: RuntimeInfo; notes: string[] }
   | { type: 'init-failed'; message: string }
   /** Row-major [texts.length, dim], every row unit length. */
   | { type: 'done'; id: number; vectors: Float32Array }

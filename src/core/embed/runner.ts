@@ -7,13 +7,13 @@ import * as ort from 'onnxruntime-node';
 import type { BatchEncoder, EncodedBatch } from './encoder';
 import { FeaturizedEncoder } from './featurizedEncoder';
 import { firstWorkingProvider, sessionOptions } from './providers';
-import type { EmbedderInfo, ModelSource, TextRole, WorkerInit } from './protocol';
+import type { ModelSource, RuntimeInfo, TextRole, WorkerInit } from './protocol';
 import { TokenizedEncoder } from './tokenizedEncoder';
 
 const PROBE_TEXT = 'def probe(): return 1';
 
 export interface ModelRunner {
-  readonly info: EmbedderInfo;
+  readonly info: RuntimeInfo;
   /** What happened while choosing a provider, for the log. */
   readonly notes: string[];
   embed(texts: string[], role: TextRole): Promise<EncodedBatch>;
@@ -38,7 +38,7 @@ export async function openRunner(init: WorkerInit): Promise<ModelRunner> {
     await session.release();
     throw new Error(`the model's config says dim ${expectedDim} but the model outputs ${dim}`);
   }
-  const info: EmbedderInfo = { modelId: init.source.modelId, dim, provider: chosen.provider, maxLength: encoder.maxLength };
+  const info: RuntimeInfo = { dim, provider: chosen.provider, maxLength: encoder.maxLength };
   return {
     info,
     notes: chosen.attempts.map((a) => `execution provider ${a.provider} skipped: ${a.error}`),

@@ -4,7 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { workerEntry } from './locate';
-import type { EmbedderInfo, FromWorker, TextRole, WorkerInit } from './protocol';
+import type { FromWorker, RuntimeInfo, TextRole, WorkerInit } from './protocol';
 
 interface Pending {
   resolve: (vectors: Float32Array) => void;
@@ -13,7 +13,7 @@ interface Pending {
 
 export interface StartedWorker {
   handle: WorkerHandle;
-  info: EmbedderInfo;
+  info: RuntimeInfo;
   notes: string[];
 }
 
