@@ -9,14 +9,13 @@ const quiet: EmbedderSpec['log'] = () => undefined;
 /** Same ONNX contract as the shipped model, random weights, 16-d (scripts/make-test-bert.py --featurized). */
 const STUB_MODELS = path.join(__dirname, '..', 'fixtures', 'byo-model', 'models');
 const SHIPPED_MODEL = path.join(packageRoot(), 'models', 'quarry-code', 'model.onnx');
-const hasFeaturizer = existsSync(path.join(packageRoot(), 'src', 'core', 'embed', 'featurize.ts'));
 
 const texts = [
   'src/cart.ts class Cart total(): number Sum of item prices',
   'def parse_http_response(raw): return HTTPResponse.parse(raw)',
 ];
 
-test('the default-model path: featurized stand-in under QUARRY_MODELS_DIR', { skip: !hasFeaturizer && 'featurize.ts has not landed' }, async () => {
+test('the default-model path: featurized stand-in under QUARRY_MODELS_DIR', async () => {
   const saved = process.env.QUARRY_MODELS_DIR;
   process.env.QUARRY_MODELS_DIR = STUB_MODELS;
   try {
@@ -40,7 +39,7 @@ test('the default-model path: featurized stand-in under QUARRY_MODELS_DIR', { sk
   }
 });
 
-test('the shipped default model embeds into 256-d unit vectors', { skip: !(hasFeaturizer && existsSync(SHIPPED_MODEL)) && 'models/quarry-code/model.onnx has not landed' }, async () => {
+test('the shipped default model embeds into 256-d unit vectors', { skip: !existsSync(SHIPPED_MODEL) && 'models/quarry-code/model.onnx has not landed' }, async () => {
   const embedder = await createEmbedder({ model: 'default', provider: 'cpu', threads: 1, log: quiet });
   try {
     assert.equal(embedder.info.dim, 256);

@@ -5,27 +5,17 @@
  */
 import * as ort from 'onnxruntime-node';
 import type { BatchEncoder, EncodedBatch } from './encoder';
+import { featurizeBatch, loadFeaturizerConfig, type FeaturizerConfig } from './featurize';
 import { normalizeRows } from './pooling';
 import type { TextRole } from './protocol';
-
-/** The parts of featurize.ts used here (see its header for the feature spec). */
-interface FeaturizerConfig {
-  maxTokens: number;
-  dimension: number;
-}
-interface FeaturizeModule {
-  loadFeaturizerConfig(file: string): FeaturizerConfig;
-  featurizeBatch(texts: readonly string[], config: FeaturizerConfig): { ids: BigInt64Array; weights: Float32Array; batch: number; length: number };
-}
 
 const OUTPUT_NAME = 'embeddings';
 
 export class FeaturizedEncoder implements BatchEncoder {
-  private constructor(private readonly featurizer: FeaturizeModule, private readonly config: FeaturizerConfig) {}
+  private constructor(private readonly config: FeaturizerConfig) {}
 
   static async load(featurizerPath: string): Promise<FeaturizedEncoder> {
-    const featurizer = loadFeaturizeModule();
-    return new FeaturizedEncoder(featurizer, featurizer.loadFeaturizerConfig(featurizerPath));
+    return new FeaturizedEncoder(loadFeaturizerConfig(featurizerPath));
   }
 
   /** Words read from a text; later words are ignored by the featurizer. */
@@ -35,7 +25,7 @@ export class FeaturizedEncoder implements BatchEncoder {
 
   // The model is symmetric: queries and documents are featurized alike.
   async embed(session: ort.InferenceSession, texts: string[], _role: TextRole): Promise<EncodedBatch> {
-    const features = this.featurizer.featurizeBatch(texts, this.config);
+    const features = featurizeBatch(texts, this.config);
     const shape = [features.batch, features.length];
     const outputName = session.outputNames.includes(OUTPUT_NAME) ? OUTPUT_NAME : session.outputNames[0];
     const result = await session.run({
@@ -52,23 +42,4 @@ export class FeaturizedEncoder implements BatchEncoder {
       output.dispose();
     }
   }
-}
-
-/**
- * featurize.ts is written alongside the model; loading it lazily keeps this module
- * building before it lands. esbuild bundles a literal require and tolerates it failing to
- * resolve inside try.
- */
-function loadFeaturizeModule(): FeaturizeModule {
-  let mod: Partial<FeaturizeModule>;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    mod = require('./featurize') as Partial<FeaturizeModule>;
-  } catch (err) {
-    throw new Error(`the default model's featurizer (embed/featurize) is not available: ${(err as Error).message.split('\n')[0]}`);
-  }
-  if (typeof mod.featurizeBatch !== 'function' || typeof mod.loadFeaturizerConfig !== 'function') {
-    throw new Error('embed/featurize does not export featurizeBatch() and loadFeaturizerConfig()');
-  }
-  return mod as FeaturizeModule;
 }
