@@ -88,7 +88,15 @@ function cudaUnavailable(): string | undefined {
   return undefined;
 }
 
+/** Longest reason kept per provider in logs and errors. */
+const MAX_REASON_CHARS = 300;
+
+/**
+ * onnxruntime's messages start with a source location and an assertion; the sentence a
+ * user can act on ("Failed to get a WebGPU adapter: ...") comes last.
+ */
 function firstLine(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  return message.split('\n')[0].slice(0, 300);
+  const line = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+  const actionable = /\b(Failed to .*)$/.exec(line);
+  return (actionable ? actionable[1] : line).slice(0, MAX_REASON_CHARS);
 }
