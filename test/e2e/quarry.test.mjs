@@ -18,6 +18,9 @@ let server;
 let wb;
 let page;
 
+/** A test that keeps a screenshot when it fails. */
+const uiTest = (name, fn) => test(name, (t) => (wb ? wb.step(name, fn)(t) : fn(t)));
+
 before(async () => {
   server = await startCodeServer({ name: ARTEFACTS });
   wb = await openWorkbench(server.url, ARTEFACTS);
@@ -43,12 +46,12 @@ async function searchView() {
 const textOf = async (locator) => (await locator.innerText()).replace(/\u00a0/g, ' ');
 const byName = (results, name) => results.find((r) => r.name.split('.').pop() === name);
 
-test('indexes the workspace: the status bar says "Quarry: ready"', async () => {
+uiTest('indexes the workspace: the status bar says "Quarry: ready"', async () => {
   await waitForStatus(page, 'Quarry: ready', 180_000);
   await wb.shot('ready');
 });
 
-test('search view: a query by meaning finds the function, and a click opens it at its lines', async () => {
+uiTest('search view: a query by meaning finds the function, and a click opens it at its lines', async () => {
   const view = await searchView();
   await search(view, 'great circle distance between two coordinates', { expectName: 'haversineDistance' });
   await wb.shot('search-results');
@@ -68,7 +71,7 @@ test('search view: a query by meaning finds the function, and a click opens it a
   assert.ok(pos.line === hit.startLine || pos.line === hit.endLine, `cursor at ${pos.text}, result ${hit.startLine}-${hit.endLine}`);
 });
 
-test('search view: ArrowDown selects a result and Enter opens it', async () => {
+uiTest('search view: ArrowDown selects a result and Enter opens it', async () => {
   const view = await searchView();
   await search(view, 'least recently used cache eviction', { expectName: 'Put' });
   const first = (await readResults(view))[0];
@@ -81,7 +84,7 @@ test('search view: ArrowDown selects a result and Enter opens it', async () => {
   await wb.shot('keyboard-opened');
 });
 
-test('find similar code from the editor context menu', async () => {
+uiTest('find similar code from the editor context menu', async () => {
   await openFile(page, 'src/geometry.ts');
   await contextMenu(page, editorLine(page, 'export function haversineDistance'), 'Find Similar Code');
   const view = await webview(page, '#quarry-results[data-mode="similar"]');
@@ -93,7 +96,7 @@ test('find similar code from the editor context menu', async () => {
   assert.ok(!results.some((r) => r.path === 'src/geometry.ts' && r.name.endsWith('haversineDistance')), 'the subject itself is not listed');
 });
 
-test('explain lists the definitions the symbol under the cursor uses', async () => {
+uiTest('explain lists the definitions the symbol under the cursor uses', async () => {
   await openFile(page, 'src/routes.ts');
   await contextMenu(page, editorLine(page, 'total += haversineDistance'), 'Explain Selection');
   const view = await webview(page, '#quarry-explain');
@@ -107,7 +110,7 @@ test('explain lists the definitions the symbol under the cursor uses', async () 
   assert.ok(listed.some((d) => d.startsWith('src/geometry.ts:') && d.includes('haversineDistance')), `definitions: ${listed}`);
 });
 
-test('a new function typed and saved becomes searchable', async () => {
+uiTest('a new function typed and saved becomes searchable', async () => {
   const name = `zebraQuokkaChecksum${Date.now() % 100000}`;
   await openFile(page, 'src/rateLimiter.ts');
   await editorLine(page, 'export class TokenBucket').click();
@@ -132,7 +135,7 @@ test('a new function typed and saved becomes searchable', async () => {
   assert.equal(found.path, 'src/rateLimiter.ts');
 });
 
-test('HTML and script in file names and contents are shown as inert text in every view', async () => {
+uiTest('HTML and script in file names and contents are shown as inert text in every view', async () => {
   const view = await searchView();
   // Search view: the file name and the snippet appear literally; no element is created.
   await search(view, HOSTILE_FUNCTION, { expectName: HOSTILE_FUNCTION });

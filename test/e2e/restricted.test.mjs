@@ -16,6 +16,9 @@ let server;
 let wb;
 let page;
 
+/** A test that keeps a screenshot when it fails. */
+const uiTest = (name, fn) => test(name, (t) => (wb ? wb.step(name, fn)(t) : fn(t)));
+
 before(async () => {
   server = await startCodeServer({
     name: ARTEFACTS,
@@ -35,13 +38,13 @@ after(async () => {
   }
 });
 
-test('the folder opens in Restricted Mode', async () => {
+uiTest('the folder opens in Restricted Mode', async () => {
   await page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: 'Restricted Mode' }).first()
     .waitFor({ timeout: 60_000 });
   await wb.shot('restricted-mode');
 });
 
-test('Quarry indexes with the user settings and says Restricted Mode in its tooltip', async () => {
+uiTest('Quarry indexes with the user settings and says Restricted Mode in its tooltip', async () => {
   await waitForStatus(page, 'Quarry: ready', 180_000);
   const item = page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: 'Quarry: ready' }).first();
   await item.hover();
@@ -51,7 +54,7 @@ test('Quarry indexes with the user settings and says Restricted Mode in its tool
   assert.match(await hover.innerText(), /workspace settings .* ignored/i);
 });
 
-test('workspace settings are ignored: src/** is still searched, the workspace model path is not loaded', async () => {
+uiTest('workspace settings are ignored: src/** is still searched, the workspace model path is not loaded', async () => {
   await openQuarryContainer(page);
   const view = await webview(page, '#quarry-query');
   await search(view, 'great circle distance between two coordinates', { expectName: 'haversineDistance' });
@@ -64,7 +67,7 @@ test('workspace settings are ignored: src/** is still searched, the workspace mo
   assert.deepEqual(wb.dialogs, []);
 });
 
-test('once the folder is trusted, its settings apply: src/** is excluded', async () => {
+uiTest('once the folder is trusted, its settings apply: src/** is excluded', async () => {
   await runCommand(page, 'Workspaces: Manage Workspace Trust');
   const trust = page.locator('.workspace-trust-editor .monaco-button', { hasText: /^Trust/ }).first();
   await trust.waitFor({ state: 'visible', timeout: 15_000 });

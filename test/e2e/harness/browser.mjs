@@ -10,7 +10,7 @@ export const CHROMIUM = process.env.QUARRY_E2E_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync'];
 
-/** Opens the workbench at `url`; returns { browser, page, dialogs, consoleErrors, shot(name) }. */
+/** Opens the workbench at `url`; returns { browser, page, dialogs, consoleLines, shot(name), step(name, fn) }. */
 export async function openWorkbench(url, artefactDir) {
   const dir = path.join(REPO, 'test-artifacts/e2e', artefactDir);
   rmSync(dir, { recursive: true, force: true });
@@ -33,7 +33,16 @@ export async function openWorkbench(url, artefactDir) {
     await page.screenshot({ path: file }).catch(() => {});
     return file;
   };
+  /** Runs a test body; on failure keeps a screenshot named after the test, then rethrows. */
+  const step = (name, fn) => async (t) => {
+    try {
+      await fn(t);
+    } catch (e) {
+      await shot(`FAILED-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`);
+      throw e;
+    }
+  };
   await page.goto(url, { timeout: 60_000 });
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-  return { browser, page, dialogs, consoleLines, shot, dir };
+  return { browser, page, dialogs, consoleLines, shot, step, dir };
 }

@@ -38,8 +38,10 @@ export async function openFile(page, relPath) {
   await input.waitFor({ state: 'visible', timeout: 10_000 });
   await input.fill(relPath);
   const name = relPath.split('/').pop();
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 10_000 });
-  await input.press('Enter');
+  // Click the row itself: Enter would take whichever row is first while the list still filters.
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+  await row.waitFor({ timeout: 10_000 });
+  await row.click();
   await activeTab(page, name);
 }
 
