@@ -25,8 +25,14 @@ const { values: opts, positionals } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     out: { type: 'string' },
     'hnswlib-addon': { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+if (opts.help) {
+  console.log('usage: node scripts/package.mjs [target] [--no-build] [--out FILE] [--hnswlib-addon FILE]');
+  console.log(`targets: ${Object.keys(TARGETS).join(', ')} (default: this machine, ${hostTarget()})`);
+  process.exit(0);
+}
 const target = positionals[0] ?? hostTarget();
 const fail = (msg) => {
   console.error(`package: ${msg}`);
