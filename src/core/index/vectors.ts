@@ -24,7 +24,11 @@ export interface VectorHit {
 }
 
 const DEFAULT_M = 16;
-const DEFAULT_EF_CONSTRUCTION = 200;
+/**
+ * 100 rather than the usual 200: on 20k clustered 256-d vectors here it built 2-2.7x faster
+ * with the same recall@10 (0.998-1.0 at efSearch 32-64); adds block the engine's event loop.
+ */
+const DEFAULT_EF_CONSTRUCTION = 100;
 const DEFAULT_EF_SEARCH = 64;
 const INITIAL_CAPACITY = 1024;
 /** Fixed seed, so that the same adds in the same order build the same graph. */
