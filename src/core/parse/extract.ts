@@ -12,8 +12,6 @@ import { METHOD_CONTAINERS, type LanguageRules } from './languages';
 export const MAX_SIGNATURE_CHARS = 200;
 /** Names longer than this are cut (generated code can have absurd identifiers). */
 const MAX_NAME_CHARS = 200;
-/** Ancestors examined when looking for the enclosing definition. */
-const MAX_ANCESTOR_WALK = 256;
 /** How deep below a definition its body may sit (`const f = () => {...}`: two levels). */
 const MAX_BODY_DEPTH = 2;
 /** Budget for running a query over one tree. */
@@ -33,7 +31,8 @@ const SKIP = 'skip';
 
 interface Definition {
   node: Node;
-  /** The node whose range and leading comments the symbol takes (a wrapper or node). */
+  /** The node whose range and leading comments the symbol takes (a wrapper or the node);
+   * found once the definition is known to be kept. */
   outer: Node;
   name: string;
   kind: SymbolKind;
@@ -42,30 +41,46 @@ interface Definition {
   receiver: string[];
 }
 
-export function extractSymbols(tree: Tree, query: Query, language: LanguageId, rules: LanguageRules): CodeSymbol[] {
+/** Thrown when extraction runs past its deadline (pathological trees). */
+export class ExtractTimeout extends Error {
+  constructor() {
+    super('symbol extraction timeout');
+  }
+}
+
+/** How many definitions are processed between deadline checks. */
+const DEADLINE_CHECK_EVERY = 128;
+
+export function extractSymbols(
+  tree: Tree, query: Query, source: string, language: LanguageId, rules: LanguageRules, deadline = Infinity,
+): CodeSymbol[] {
   const matches = query.matches(tree.rootNode, { timeoutMicros: QUERY_TIMEOUT_MICROS });
-  const byNode = collectDefinitions(matches, rules);
+  const byNode = collectDefinitions(matches);
   const ordered = [...byNode.values()].sort(
     (a, b) => a.node.startIndex - b.node.startIndex || b.node.endIndex - a.node.endIndex,
   );
   const containers = new Map<number, string[]>();
   const symbols: CodeSymbol[] = [];
-  for (const def of ordered) {
-    const parent = enclosingDefinition(def.node, byNode);
+  const open: Definition[] = []; // enclosing definitions, by range containment
+  ordered.forEach((def, i) => {
+    if (i % DEADLINE_CHECK_EVERY === 0 && Date.now() > deadline) throw new ExtractTimeout();
+    while (open.length && open[open.length - 1].node.endIndex < def.node.endIndex) open.pop();
+    const parent = open[open.length - 1];
     if (parent && isSameSymbol(parent, def)) {
-      byNode.set(def.node.id, parent); // members of the inner node belong to the outer
-      continue;
+      containers.set(def.node.id, containers.get(parent.node.id) ?? []);
+      return;
     }
+    open.push(def);
     const chain = parent ? [...(containers.get(parent.node.id) ?? []), parent.name] : [];
     const container = [...chain, ...def.receiver];
     containers.set(def.node.id, container);
-    const kind = adjustKind(def, parent, rules);
-    symbols.push(toSymbol(def, kind, container, language, rules));
-  }
+    def.outer = outerNode(def.node, rules);
+    symbols.push(toSymbol(def, adjustKind(def, parent, rules), container, { source, language, rules }));
+  });
   return rules.mergeEquations ? mergeEquations(symbols) : symbols;
 }
 
-function collectDefinitions(matches: QueryMatch[], rules: LanguageRules): Map<number, Definition> {
+function collectDefinitions(matches: QueryMatch[]): Map<number, Definition> {
   const byNode = new Map<number, Definition>();
   for (const match of matches) {
     const definition = match.captures.find((c) => c.name.startsWith('definition.'));
@@ -83,7 +98,7 @@ function collectDefinitions(matches: QueryMatch[], rules: LanguageRules): Map<nu
       .map((s) => s.replace(/<[^]*>$/, '').trim())
       .filter(Boolean);
     byNode.set(node.id, {
-      node, outer: outerNode(node, rules), name, kind: kind as SymbolKind,
+      node, outer: node, name, kind: kind as SymbolKind,
       pattern: match.patternIndex, receiver,
     });
   }
@@ -104,20 +119,12 @@ function outerNode(node: Node, rules: LanguageRules): Node {
   return outer;
 }
 
-function enclosingDefinition(node: Node, byNode: Map<number, Definition>): Definition | undefined {
-  let ancestor = node.parent;
-  for (let i = 0; ancestor && i < MAX_ANCESTOR_WALK; i++, ancestor = ancestor.parent) {
-    const found = byNode.get(ancestor.id);
-    if (found) return found;
-  }
-  return undefined;
-}
-
 /** Two patterns describing one thing (`typedef struct x {...} x_t;`): keep the outer. */
 function isSameSymbol(parent: Definition, def: Definition): boolean {
   return parent.kind === def.kind
     && parent.node.startPosition.row === def.node.startPosition.row
-    && parent.node.endPosition.row === def.node.endPosition.row;
+    && parent.node.endPosition.row === def.node.endPosition.row
+    && parent.node.namedChildren.some((child) => child?.id === def.node.id);
 }
 
 function adjustKind(def: Definition, parent: Definition | undefined, rules: LanguageRules): SymbolKind {
@@ -129,9 +136,14 @@ function adjustKind(def: Definition, parent: Definition | undefined, rules: Lang
   return kind;
 }
 
-function toSymbol(
-  def: Definition, kind: SymbolKind, container: string[], language: LanguageId, rules: LanguageRules,
-): CodeSymbol {
+interface FileContext {
+  source: string;
+  language: LanguageId;
+  rules: LanguageRules;
+}
+
+function toSymbol(def: Definition, kind: SymbolKind, container: string[], file: FileContext): CodeSymbol {
+  const { language, rules } = file;
   const startRow = attributeStartRow(def.outer, rules);
   const endRow = lastRow(def.outer);
   const doc = findDoc(def, kind, rules);
@@ -140,7 +152,7 @@ function toSymbol(
     kind,
     name: def.name,
     container,
-    signature: signature(def, rules),
+    signature: signature(def, file),
     doc: doc.text,
     startLine: startRow + 1,
     endLine: endRow + 1,
@@ -176,18 +188,14 @@ function findDoc(def: Definition, kind: SymbolKind, rules: LanguageRules): Found
 }
 
 /** Declaration text from the definition's start up to its body, whitespace collapsed. */
-function signature(def: Definition, rules: LanguageRules): string {
-  const start = signatureStart(def, rules);
-  const end = ONE_LINE_SIGNATURES.has(def.kind) ? undefined : signatureEnd(def.node, start, rules);
-  const source = def.outer.text;
-  const offset = start - def.outer.startIndex;
-  let text: string;
-  if (end !== undefined) {
-    text = source.slice(offset, Math.min(end - def.outer.startIndex, offset + MAX_SIGNATURE_CHARS * 4));
-  } else {
-    const rest = source.slice(offset, offset + MAX_SIGNATURE_CHARS * 4);
-    const newline = rest.indexOf('\n');
-    text = newline >= 0 ? rest.slice(0, newline) : rest;
+function signature(def: Definition, file: FileContext): string {
+  const start = signatureStart(def, file.rules);
+  const end = ONE_LINE_SIGNATURES.has(def.kind) ? undefined : signatureEnd(def.node, start, file.rules);
+  const limit = Math.min(def.outer.endIndex, start + MAX_SIGNATURE_CHARS * 4);
+  let text = file.source.slice(start, end === undefined ? limit : Math.min(end, limit));
+  if (end === undefined) {
+    const newline = text.indexOf('\n');
+    if (newline >= 0) text = text.slice(0, newline);
   }
   return collapse(text).slice(0, MAX_SIGNATURE_CHARS);
 }

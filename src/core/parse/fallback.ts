@@ -1,7 +1,8 @@
 /**
  * The structural line-based chunker for text without a grammar (and for files tree-sitter
- * could not handle). A block starts at a paragraph whose first line sits at column 0;
- * indented paragraphs stay with the block above them (function bodies, list items).
+ * could not handle). Paragraphs end at blank lines and where indented text dedents to
+ * column 0 (other than a closing `}` or `end`). A block starts at a paragraph whose first
+ * line sits at column 0; indented paragraphs stay with the block above them.
  * Blocks longer than a window are cut at paragraph boundaries where possible, else at
  * the window size. Ranges are exact and cover every non-blank line; none overlap.
  */
@@ -27,19 +28,26 @@ export function fallbackBlocks(source: string, language: LanguageId): CodeSymbol
   return blocks.flatMap(windows).map((range) => toBlock(range, language));
 }
 
-/** Maximal runs of non-blank lines. */
+/** Lines at column 0 that close the block above rather than open one. */
+const CLOSER = /^([\]})]|(end|fi|done|esac)\b)/;
+
+/** Runs of non-blank lines, also cut where the text dedents to column 0. */
 function paragraphs(lines: string[]): Range[] {
   const result: Range[] = [];
   let start = -1;
   for (let i = 0; i <= lines.length; i++) {
     const blank = i === lines.length || lines[i].trim() === '';
-    if (!blank && start < 0) start = i;
-    if (blank && start >= 0) {
+    if (start >= 0 && (blank || dedentsToColumnZero(lines, i))) {
       result.push({ start, end: i - 1 });
       start = -1;
     }
+    if (!blank && start < 0) start = i;
   }
   return result;
+}
+
+function dedentsToColumnZero(lines: string[], i: number): boolean {
+  return i > 0 && /^\s/.test(lines[i - 1]) && /^\S/.test(lines[i]) && !CLOSER.test(lines[i]);
 }
 
 /** Splits a block of paragraphs into windows of at most FALLBACK_WINDOW_LINES lines. */

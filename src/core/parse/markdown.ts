@@ -12,6 +12,8 @@ const MAX_HEADING_CHARS = 200;
 interface Heading {
   level: number;
   text: string;
+  /** The heading as written (without a setext underline). */
+  signature: string;
   /** 0-based first and last line of the heading itself. */
   start: number;
   end: number;
@@ -33,7 +35,7 @@ export function markdownSections(source: string): CodeSymbol[] {
     while (parents.length && parents[parents.length - 1].level >= heading.level) parents.pop();
     const next = i + 1 < headings.length ? headings[i + 1].start : lines.length;
     const end = trimBlank(lines, heading.start, next - 1)?.end ?? heading.end;
-    const signature = lines.slice(heading.start, heading.end + 1).join(' ').trim().slice(0, MAX_HEADING_CHARS);
+    const signature = heading.signature.slice(0, MAX_HEADING_CHARS);
     symbols.push(section(heading.text, parents.map((p) => p.text), signature, heading.start, end));
     parents.push(heading);
   });
@@ -73,13 +75,13 @@ function atxHeading(line: string, row: number): Heading | undefined {
   const match = ATX.exec(line);
   if (!match) return undefined;
   const text = (match[2] ?? '').replace(/(^|[ \t]+)#+$/, '').trim();
-  return { level: match[1].length, text, start: row, end: row };
+  return { level: match[1].length, text, signature: line.trim(), start: row, end: row };
 }
 
 function setextHeading(lines: string[], line: string, row: number, paragraphStart: number): Heading | undefined {
   if (paragraphStart < 0 || !SETEXT.test(line)) return undefined;
   const text = lines.slice(paragraphStart, row).map((l) => l.trim()).join(' ');
-  return { level: line.trim()[0] === '=' ? 1 : 2, text, start: paragraphStart, end: row };
+  return { level: line.trim()[0] === '=' ? 1 : 2, text, signature: text, start: paragraphStart, end: row };
 }
 
 /** YAML front matter (`---` on the first line up to the closing `---` or `...`). */

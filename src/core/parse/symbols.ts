@@ -17,7 +17,7 @@
  */
 import type { Parser as TsParser, Query as TsQuery } from 'web-tree-sitter';
 import type { CodeSymbol, LanguageId } from '../types';
-import { extractSymbols } from './extract';
+import { ExtractTimeout, extractSymbols } from './extract';
 import { fallbackBlocks } from './fallback';
 import { GRAMMAR_STEMS, Parser, Query, assetFingerprint, initRuntime, loadGrammar, readSymbolQuery } from './grammars';
 import { languageRules, type LanguageRules } from './languages';
@@ -27,10 +27,15 @@ import { markdownSections } from './markdown';
 export const MAX_PARSE_CHARS = 2 * 1024 * 1024;
 /** A line longer than this means minified or generated text: skip tree-sitter. */
 export const MAX_LINE_CHARS = 100_000;
-/** Parsing one file may take this long before it is cancelled. */
+/** Parsing and extracting one file may take this long before the fallback takes over. */
 export const PARSE_TIMEOUT_MS = 3000;
 /** Bump when the extraction logic changes what symbols a file yields. */
 export const EXTRACTOR_VERSION = 1;
+
+export interface SymbolParserOptions {
+  /** Per-file parse budget; PARSE_TIMEOUT_MS by default. */
+  parseTimeoutMs?: number;
+}
 
 export interface ParseOutcome {
   symbols: CodeSymbol[];
@@ -49,13 +54,13 @@ export class SymbolParser {
   private readonly failed = new Map<LanguageId, string>();
   private readonly version: string;
 
-  private constructor() {
+  private constructor(private readonly parseTimeoutMs: number) {
     this.version = `tree-sitter:${assetFingerprint()}/extractor:${EXTRACTOR_VERSION}`;
   }
 
-  static async create(): Promise<SymbolParser> {
+  static async create(options: SymbolParserOptions = {}): Promise<SymbolParser> {
     await initRuntime();
-    return new SymbolParser();
+    return new SymbolParser(options.parseTimeoutMs ?? PARSE_TIMEOUT_MS);
   }
 
   /** Symbols of one file. Never throws: on any failure the fallback's blocks come back with `error`. */
@@ -71,9 +76,11 @@ export class SymbolParser {
       return this.fallback(source, language, `grammar unavailable: ${message(error)}`);
     }
     try {
-      return parseWith(loaded, source, language) ?? this.fallback(source, language, 'parse timeout');
+      const outcome = parseWith(loaded, source, language, this.parseTimeoutMs);
+      return outcome ?? this.fallback(source, language, 'parse timeout');
     } catch (error) {
-      return this.fallback(source, language, `parse failed: ${message(error)}`);
+      const reason = error instanceof ExtractTimeout ? 'parse timeout' : `parse failed: ${message(error)}`;
+      return this.fallback(source, language, reason);
     }
   }
 
@@ -126,13 +133,16 @@ async function loadLanguage(language: LanguageId): Promise<LoadedLanguage> {
 }
 
 /** Parses and extracts; undefined when the parse was cancelled for taking too long. */
-function parseWith(loaded: LoadedLanguage, source: string, language: LanguageId): ParseOutcome | undefined {
-  const deadline = Date.now() + PARSE_TIMEOUT_MS;
+function parseWith(
+  loaded: LoadedLanguage, source: string, language: LanguageId, timeoutMs: number,
+): ParseOutcome | undefined {
+  const deadline = Date.now() + timeoutMs;
   const tree = loaded.parser.parse(source, null, { progressCallback: () => Date.now() > deadline });
   loaded.parser.reset();
   if (!tree) return undefined;
   try {
-    return { symbols: extractSymbols(tree, loaded.query, language, loaded.rules), via: 'tree-sitter' };
+    const symbols = extractSymbols(tree, loaded.query, source, language, loaded.rules, deadline);
+    return { symbols, via: 'tree-sitter' };
   } finally {
     tree.delete();
   }
