@@ -7,7 +7,7 @@
 import os from 'node:os';
 import { Job, TaskQueue, type Task } from './jobs';
 import { modelIdOf, resolveModelSource } from './modelSource';
-import type { EmbedderInfo, ProviderChoice, TextRole, WorkerInit } from './protocol';
+import type { EmbedderInfo, ModelSource, ProviderChoice, TextRole, WorkerInit } from './protocol';
 import { WorkerHandle } from './workerHandle';
 
 export type { EmbedderInfo } from './protocol';
@@ -29,6 +29,7 @@ export interface EmbedderSpec {
   provider?: ProviderChoice;
   /** Intra-op threads per worker; default: the machine's cores shared among workers. */
   threads?: number;
+  /** Worker threads, each with its own session; default depends on the model (see below). */
   workers?: number;
   /** Document texts per batch. */
   batchSize?: number;
@@ -36,19 +37,27 @@ export interface EmbedderSpec {
 }
 
 const DEFAULT_BATCH_SIZE = 64;
-const DEFAULT_WORKERS = 1;
+/**
+ * onnxruntime-node's run() blocks its thread, so parallelism comes from workers or from
+ * intra-op threads. The featurized default model spends half its time in JS featurizing:
+ * workers of one thread each ran it 2x faster than one worker of two threads here. A
+ * transformer is all matrix work and each worker holds a copy of it: one worker, all cores.
+ */
+const MAX_FEATURIZED_WORKERS = 4;
+
+function defaultParallelism(kind: ModelSource['kind'], spec: EmbedderSpec): { workers: number; threads: number } {
+  const cores = os.availableParallelism();
+  const workers = Math.max(1, spec.workers ?? (kind === 'featurized' ? Math.min(cores, MAX_FEATURIZED_WORKERS) : 1));
+  return { workers, threads: Math.max(1, spec.threads ?? Math.floor(cores / workers)) };
+}
 /** Restarts of crashed workers before the embedder gives up. */
 const MAX_RESTARTS = 3;
 
 export async function createEmbedder(spec: EmbedderSpec): Promise<Embedder> {
   const log = spec.log ?? ((level, message) => process.stderr.write(`[quarry ${level}] ${message}\n`));
-  const workers = Math.max(1, spec.workers ?? DEFAULT_WORKERS);
   const source = await resolveModelSource(spec.model);
-  const init: WorkerInit = {
-    source,
-    provider: spec.provider ?? 'auto',
-    threads: Math.max(1, spec.threads ?? Math.floor(os.availableParallelism() / workers)),
-  };
+  const { workers, threads } = defaultParallelism(source.kind, spec);
+  const init: WorkerInit = { source, provider: spec.provider ?? 'auto', threads };
   // The first worker chooses the provider; the rest are told to use it. Hashing the model
   // for its id overlaps with the worker loading it.
   const [started1, hashed] = await Promise.allSettled([WorkerHandle.start(init), modelIdOf(source)]);
