@@ -144,6 +144,7 @@ test('providers: forcing an unavailable one is a clear error, auto reports its c
   if (process.platform !== 'darwin') {
     await assert.rejects(createEmbedder({ model: FIXTURE, provider: 'coreml', log: quiet }), /'coreml' is not available/);
   }
+  await assert.rejects(createEmbedder({ model: FIXTURE, provider: 'tpu' as never, log: quiet }), /unknown execution provider 'tpu'/);
   const logged: string[] = [];
   const auto = await createEmbedder({ model: FIXTURE, provider: 'auto', threads: 1, log: (_level, message) => logged.push(message) });
   try {

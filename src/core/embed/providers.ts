@@ -27,11 +27,13 @@ export function providerUnavailable(provider: ProviderName): string | undefined 
   }
 }
 
+/** Every provider, best first. */
+const PROVIDERS: readonly ProviderName[] = ['cuda', 'webgpu', 'dml', 'coreml', 'cpu'];
+
 /** Providers to try, best first. */
 export function providerOrder(choice: ProviderChoice): ProviderName[] {
   if (choice !== 'auto') return [choice];
-  const all: ProviderName[] = ['cuda', 'webgpu', 'dml', 'coreml', 'cpu'];
-  return all.filter((p) => providerUnavailable(p) === undefined);
+  return PROVIDERS.filter((p) => providerUnavailable(p) === undefined);
 }
 
 /**
@@ -42,6 +44,9 @@ export async function firstWorkingProvider<T>(
   choice: ProviderChoice,
   open: (provider: ProviderName) => Promise<T>,
 ): Promise<{ value: T; provider: ProviderName; attempts: ProviderAttempt[] }> {
+  if (choice !== 'auto' && !PROVIDERS.includes(choice)) {
+    throw new Error(`unknown execution provider '${String(choice)}' (expected auto, ${PROVIDERS.join(', ')})`);
+  }
   if (choice !== 'auto') {
     const reason = providerUnavailable(choice);
     if (reason) throw new Error(`execution provider '${choice}' is not available: ${reason}`);
