@@ -145,6 +145,15 @@ test('providers: forcing an unavailable one is a clear error, auto reports its c
     await assert.rejects(createEmbedder({ model: FIXTURE, provider: 'coreml', log: quiet }), /'coreml' is not available/);
   }
   await assert.rejects(createEmbedder({ model: FIXTURE, provider: 'tpu' as never, log: quiet }), /unknown execution provider 'tpu'/);
+  // A forced provider either runs or fails with its name and reason, never falls back.
+  const webgpu = await createEmbedder({ model: FIXTURE, provider: 'webgpu', log: quiet }).then(
+    async (e) => {
+      await e.dispose();
+      return e.info.provider;
+    },
+    (err: Error) => err.message,
+  );
+  assert.match(webgpu, /^webgpu$|^execution provider 'webgpu' (failed|is not available): \S/);
   const logged: string[] = [];
   const auto = await createEmbedder({ model: FIXTURE, provider: 'auto', threads: 1, log: (_level, message) => logged.push(message) });
   try {

@@ -33,7 +33,20 @@ const PROVIDERS: readonly ProviderName[] = ['cuda', 'webgpu', 'dml', 'coreml', '
 /** Providers to try, best first. */
 export function providerOrder(choice: ProviderChoice): ProviderName[] {
   if (choice !== 'auto') return [choice];
-  return PROVIDERS.filter((p) => providerUnavailable(p) === undefined);
+  return PROVIDERS.filter((p) => providerUnavailable(p) === undefined && !(p === 'webgpu' && !vulkanLoaderLikely()));
+}
+
+/** Where distributions put the Vulkan loader, besides LD_LIBRARY_PATH. */
+const VULKAN_LOADER_DIRS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib', '/lib/x86_64-linux-gnu', '/lib64'];
+
+/**
+ * WebGPU on Linux runs on Vulkan. Without a Vulkan loader the probe can only fail (and Dawn
+ * prints a warning from the worker), so auto skips it; forcing 'webgpu' still tries.
+ */
+function vulkanLoaderLikely(): boolean {
+  if (process.platform !== 'linux') return true;
+  const dirs = [...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), ...VULKAN_LOADER_DIRS];
+  return dirs.some((dir) => existsSync(path.join(dir, 'libvulkan.so.1')));
 }
 
 /**
