@@ -25,7 +25,8 @@ export const GRAMMAR_STEMS: Partial<Record<LanguageId, string>> = {
 
 /** Where the runtime assets live in the current layout. */
 interface AssetPaths {
-  runtimeWasm: string;
+  /** web-tree-sitter's own wasm; undefined when it sits next to its module (unbundled). */
+  runtimeWasm?: string;
   grammarFile(stem: string): string;
   queryFile(language: LanguageId): string;
 }
@@ -48,13 +49,18 @@ function queryName(language: LanguageId): string {
 function sourceAssets(): AssetPaths {
   const packageDir = (name: string) => path.dirname(require.resolve(`${name}/package.json`));
   return {
-    runtimeWasm: require.resolve('web-tree-sitter/tree-sitter.wasm'),
     grammarFile: (stem) =>
       stem === 'haskell'
         ? path.join(packageDir('tree-sitter-haskell'), 'tree-sitter-haskell.wasm')
         : path.join(packageDir('tree-sitter-wasms'), 'out', `tree-sitter-${stem}.wasm`),
     queryFile: (language) => path.join(__dirname, 'queries', `${queryName(language)}.scm`),
   };
+}
+
+/** The runtime wasm beside web-tree-sitter's module (a computed name keeps bundlers out). */
+function moduleRuntimeWasm(): string {
+  const runtimePackage = 'web-tree-sitter';
+  return path.join(path.dirname(require.resolve(runtimePackage)), 'tree-sitter.wasm');
 }
 
 let assets: AssetPaths | undefined;
@@ -67,9 +73,10 @@ let runtimeReady: Promise<void> | undefined;
 
 /** Initialises the web-tree-sitter runtime once per process. */
 export function initRuntime(): Promise<void> {
-  runtimeReady ??= Parser.init({
-    locateFile: (file: string) => (file.endsWith('.wasm') ? assetPaths().runtimeWasm : file),
-  });
+  const runtimeWasm = assetPaths().runtimeWasm;
+  runtimeReady ??= Parser.init(
+    runtimeWasm ? { locateFile: (file: string) => (file.endsWith('.wasm') ? runtimeWasm : file) } : undefined,
+  );
   return runtimeReady;
 }
 
@@ -93,7 +100,7 @@ export function readSymbolQuery(language: LanguageId): string {
 export function assetFingerprint(): string {
   const hash = createHash('sha1');
   const sizeOf = (file: string) => (existsSync(file) ? statSync(file).size : -1);
-  hash.update(`runtime:${sizeOf(assetPaths().runtimeWasm)}`);
+  hash.update(`runtime:${sizeOf(assetPaths().runtimeWasm ?? moduleRuntimeWasm())}`);
   for (const [language, stem] of Object.entries(GRAMMAR_STEMS)) {
     hash.update(`${language}:${sizeOf(assetPaths().grammarFile(stem))}`);
     const queryFile = assetPaths().queryFile(language as LanguageId);
