@@ -29,7 +29,7 @@ export interface EmbedderSpec {
   provider?: ProviderChoice;
   /** Intra-op threads per worker; default: the machine's cores shared among workers. */
   threads?: number;
-  /** Worker threads, each with its own session; default depends on the model (see below). */
+  /** Worker threads, each with its own session; default depends on the model (defaultParallelism). */
   workers?: number;
   /** Document texts per batch. */
   batchSize?: number;
@@ -50,6 +50,7 @@ function defaultParallelism(kind: ModelSource['kind'], spec: EmbedderSpec): { wo
   const workers = Math.max(1, spec.workers ?? (kind === 'featurized' ? Math.min(cores, MAX_FEATURIZED_WORKERS) : 1));
   return { workers, threads: Math.max(1, spec.threads ?? Math.floor(cores / workers)) };
 }
+
 /** Restarts of crashed workers before the embedder gives up. */
 const MAX_RESTARTS = 3;
 
@@ -60,12 +61,12 @@ export async function createEmbedder(spec: EmbedderSpec): Promise<Embedder> {
   const init: WorkerInit = { source, provider: spec.provider ?? 'auto', threads };
   // The first worker chooses the provider; the rest are told to use it. Hashing the model
   // for its id overlaps with the worker loading it.
-  const [started1, hashed] = await Promise.allSettled([WorkerHandle.start(init), modelIdOf(source)]);
-  if (started1.status === 'rejected' || hashed.status === 'rejected') {
-    if (started1.status === 'fulfilled') await started1.value.handle.terminate();
-    throw started1.status === 'rejected' ? started1.reason : (hashed as PromiseRejectedResult).reason;
+  const [firstStart, hashed] = await Promise.allSettled([WorkerHandle.start(init), modelIdOf(source)]);
+  if (firstStart.status === 'rejected' || hashed.status === 'rejected') {
+    if (firstStart.status === 'fulfilled') await firstStart.value.handle.terminate();
+    throw firstStart.status === 'rejected' ? firstStart.reason : (hashed as PromiseRejectedResult).reason;
   }
-  const first = started1.value;
+  const first = firstStart.value;
   const info: EmbedderInfo = { modelId: hashed.value, ...first.info };
   for (const note of first.notes) log('info', note);
   const pinned: WorkerInit = { ...init, provider: info.provider as ProviderChoice };

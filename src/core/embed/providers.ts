@@ -98,10 +98,14 @@ function backendListed(name: string): boolean {
 function cudaUnavailable(): string | undefined {
   if (process.platform !== 'linux' && process.platform !== 'win32') return 'CUDA is supported on Linux and Windows only';
   if (!backendListed('cuda')) return 'this onnxruntime-node build has no CUDA support';
-  const lib = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
+  // The CUDA provider library loads through the shared provider bridge; both must be there.
+  const libs = process.platform === 'win32'
+    ? ['onnxruntime_providers_cuda.dll', 'onnxruntime_providers_shared.dll']
+    : ['libonnxruntime_providers_cuda.so', 'libonnxruntime_providers_shared.so'];
   const binDir = path.join(path.dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch);
-  if (!existsSync(path.join(binDir, lib))) {
-    return `${lib} is not installed next to onnxruntime-node (its installer downloads it; installs made with ONNXRUNTIME_NODE_INSTALL=skip lack it)`;
+  const missing = libs.find((lib) => !existsSync(path.join(binDir, lib)));
+  if (missing) {
+    return `${missing} is not installed next to onnxruntime-node (its installer downloads it; installs made with ONNXRUNTIME_NODE_INSTALL=skip lack it)`;
   }
   return undefined;
 }
