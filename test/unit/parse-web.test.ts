@@ -67,7 +67,7 @@ describe('parse: TSX', () => {
 });
 
 describe('parse: JavaScript', () => {
-  it('finds functions, classes, fields, arrows and object methods, not requires', async () => {
+  it('finds functions, classes, fields, arrows, object and prototype methods, tests, not requires', async () => {
     const symbols = await parseFixture('sample.js', 'javascript');
     assert.deepEqual(outline(symbols), [
       '6-6 constant DEFAULTS',
@@ -84,11 +84,19 @@ describe('parse: JavaScript', () => {
       '37-39 method api/format',
       '40-42 method api/resolve',
       '45-47 function readAll',
+      '49-51 function Legacy',
+      '54-56 method Legacy/greet',
+      '58-58 function createLegacy',
+      '60-64 test Formatter',
+      '61-63 test Formatter/pads lines',
     ]);
     const format = find(symbols, 'formatLines');
     assert.equal(format.doc, 'Formats a list of lines.');
     assert.equal(format.docStartLine, 9);
     assert.equal(format.signature, 'function formatLines(lines, options = DEFAULTS)');
+    // Only JSDoc blocks document JavaScript; a plain line comment does not.
+    assert.equal(find(symbols, 'greet').doc, '');
+    assert.equal(find(symbols, 'pads lines').signature, "it('pads lines', () => {");
   });
 });
 

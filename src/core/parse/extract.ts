@@ -71,6 +71,7 @@ export function extractSymbols(
       return;
     }
     open.push(def);
+    if (rules.ignoredReceivers) def.receiver = def.receiver.filter((r) => !rules.ignoredReceivers!.has(r));
     const chain = parent ? [...(containers.get(parent.node.id) ?? []), parent.name] : [];
     const container = [...chain, ...def.receiver];
     containers.set(def.node.id, container);

@@ -32,6 +32,8 @@ export interface LanguageRules {
   mergeEquations?: boolean;
   /** The grammar may put a doc comment inside the previous node (Kotlin's import list). */
   docsInPreviousNode?: boolean;
+  /** Receiver segments that name no container (`module.exports.f`, `Foo.prototype.f`). */
+  ignoredReceivers?: ReadonlySet<string>;
   /** Elixir `@doc` / `@moduledoc` attributes. */
   elixirDocs?: boolean;
 }
@@ -114,6 +116,7 @@ function js(): LanguageRules {
   return {
     docStyles: ['jsdoc'], wrapperTypes: JS_WRAPPERS, attributeTypes: set('decorator'),
     bodyTypes: bodies(), constructorNames: set('constructor'),
+    ignoredReceivers: set('module', 'exports', 'prototype', 'this', 'window', 'globalThis'),
   };
 }
 

@@ -30,6 +30,35 @@
   key: [(property_identifier) (string)] @name
   value: [(arrow_function) (function_expression)]) @definition.method
 
+; Functions assigned to members: `Foo.prototype.bar = function`, `exports.baz = () => ...`.
+(assignment_expression
+  left: (member_expression
+    object: (member_expression
+      object: (identifier) @container
+      property: (property_identifier) @prototype)
+    property: (property_identifier) @name)
+  right: [(function_expression) (arrow_function)]
+  (#eq? @prototype "prototype")) @definition.method
+
+(assignment_expression
+  left: (member_expression
+    object: (_) @container
+    property: (property_identifier) @name)
+  right: [(function_expression) (arrow_function)]) @definition.function
+
+; Test suites and cases: describe/it/test('name', () => {...}), also `describe.only(...)`.
+(call_expression
+  function: [
+    (identifier) @callee
+    (member_expression object: (identifier) @callee)
+  ]
+  arguments: (arguments
+    .
+    (string (string_fragment) @name)
+    .
+    [(arrow_function) (function_expression)])
+  (#any-of? @callee "describe" "it" "test" "suite" "context")) @definition.test
+
 ; Top-level constants (`const`) and variables (`let`, `var`), exported or not.
 (program
   (lexical_declaration
