@@ -96,6 +96,9 @@ test('removed labels disappear, can be re-added with a new vector, and filters a
   const even = index.search(queries[0], K, (label) => label % 2 === 0);
   assert.equal(even.length, K);
   assert.ok(even.every((h) => h.label % 2 === 0));
+  assert.ok(even.every((h, i) => i === 0 || h.score <= even[i - 1].score), 'best first');
+  // A filter that few labels pass gives fewer than k results, not an error.
+  assert.deepEqual(index.search(queries[0], K, (label) => label >= 1 && label <= 2).map((h) => h.label).sort(), [1, 2]);
 });
 
 test('serialize and deserialize keep vectors, deletions and recall', async () => {
