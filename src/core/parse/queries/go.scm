@@ -1,5 +1,14 @@
 ; Go symbols. Methods take their receiver's type as container.
 
+; Tests, benchmarks and fuzz targets: `func TestX(t *testing.T)`.
+(function_declaration
+  name: (identifier) @name
+  parameters: (parameter_list
+    (parameter_declaration
+      type: (pointer_type (qualified_type) @type)))
+  (#match? @name "^(Test|Benchmark|Fuzz)")
+  (#match? @type "^testing\\.[TBF]$")) @definition.test
+
 (function_declaration
   name: (identifier) @name) @definition.function
 

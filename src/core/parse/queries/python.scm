@@ -4,6 +4,26 @@
 (class_definition
   name: (identifier) @name) @definition.class
 
+; pytest-style tests: `test_*` functions at module level or in `Test*` classes.
+(module
+  (function_definition
+    name: (identifier) @name) @definition.test
+  (#match? @name "^test"))
+
+(module
+  (decorated_definition
+    definition: (function_definition
+      name: (identifier) @name) @definition.test)
+  (#match? @name "^test"))
+
+(class_definition
+  name: (identifier) @class
+  body: (block
+    (function_definition
+      name: (identifier) @name) @definition.test)
+  (#match? @class "^Test")
+  (#match? @name "^test"))
+
 (function_definition
   name: (identifier) @name) @definition.function
 

@@ -23,6 +23,23 @@
     (scoped_type_identifier name: (type_identifier) @name)
   ]) @definition.impl
 
+; `#[test]` functions (also `#[tokio::test]`, with one more attribute after it).
+((attribute_item
+  (attribute [(identifier) (scoped_identifier)] @attribute))
+  .
+  (function_item
+    name: (identifier) @name) @definition.test
+  (#match? @attribute "(^|::)test$"))
+
+((attribute_item
+  (attribute [(identifier) (scoped_identifier)] @attribute))
+  .
+  (attribute_item)
+  .
+  (function_item
+    name: (identifier) @name) @definition.test
+  (#match? @attribute "(^|::)test$"))
+
 (function_item
   name: (identifier) @name) @definition.function
 
