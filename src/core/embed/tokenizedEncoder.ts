@@ -75,13 +75,17 @@ export class TokenizedEncoder implements BatchEncoder {
       ids[b * length + t] = BigInt(id);
       mask[b * length + t] = 1n;
     }));
-    const feeds: Record<string, ort.Tensor> = {
-      input_ids: new ort.Tensor('int64', ids, [batch, length]),
-      attention_mask: new ort.Tensor('int64', mask, [batch, length]),
+    const candidates: Record<string, BigInt64Array> = {
+      input_ids: ids,
+      attention_mask: mask,
+      // BERT-family exports want token types; single texts are all type 0.
+      token_type_ids: new BigInt64Array(batch * length),
     };
-    // BERT-family exports want token types; single texts are all type 0.
-    if (session.inputNames.includes('token_type_ids')) {
-      feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(batch * length), [batch, length]);
+    // Feed only what the graph declares: onnxruntime rejects unknown input names.
+    const feeds: Record<string, ort.Tensor> = {};
+    for (const name of session.inputNames) {
+      if (!candidates[name]) throw new Error(`model input '${name}' is not one of input_ids, attention_mask, token_type_ids`);
+      feeds[name] = new ort.Tensor('int64', candidates[name], [batch, length]);
     }
     const outputName = this.outputName(session);
     const result = await session.run(feeds, [outputName]);
