@@ -12,7 +12,7 @@ export type Field = (typeof FIELDS)[number];
 export type FieldTokens = Record<Field, string[]>;
 
 /** How much one occurrence in each field counts, relative to the body. */
-export const FIELD_WEIGHTS: Record<Field, number> = { name: 5, path: 2.5, doc: 1.5, body: 1 };
+export const FIELD_WEIGHTS: Record<Field, number> = { name: 5, path: 4, doc: 1.5, body: 1 };
 /** Length normalisation per field: names and paths are short and should barely be normalised. */
 export const FIELD_LENGTH_NORM: Record<Field, number> = { name: 0.3, path: 0.3, doc: 0.6, body: 0.75 };
 /** BM25 saturation: how fast repeated occurrences stop adding score. */
@@ -52,6 +52,8 @@ function packTf(counts: number[]): number {
 export interface LexicalHit {
   slot: number;
   score: number;
+  /** Share (0..1) of the query's idf-weighted terms that this chunk contains. */
+  coverage: number;
 }
 
 export class LexicalIndex {
@@ -124,27 +126,35 @@ export class LexicalIndex {
   }
 
   /**
-   * Scores every live chunk that contains a query term. `termWeights` lets the caller
-   * weigh query terms (a whole identifier above its parts). Returns the best `limit` hits.
+   * Scores every live chunk that contains a query term. `queryTerms` weighs each term (a
+   * whole identifier above its parts). Returns the best `limit` hits, each with the share
+   * of the query's idf mass it matched (`coverage`), which explanations show. (Used as a
+   * ranking factor it hurt: partial matches of long natural-language queries are normal.)
    */
   search(queryTerms: Map<string, number>, limit: number, accept?: (slot: number) => boolean): LexicalHit[] {
-    const scores = new Map<number, number>();
+    const scores = new Map<number, { score: number; matched: number }>();
     const averages = this.fieldTotals.map((t) => Math.max(1, t / Math.max(1, this.liveCount)));
+    let totalMass = 0;
     for (const [term, queryWeight] of queryTerms) {
       const id = this.termIds.get(term);
+      const df = id === undefined ? 0 : Math.min(this.postings[id].length, this.liveCount); // dead postings linger until compaction
+      const idf = Math.log(1 + (this.liveCount - df + 0.5) / (df + 0.5));
+      totalMass += queryWeight * idf;
       if (id === undefined) continue;
       const p = this.postings[id];
-      const df = Math.min(p.length, this.liveCount); // dead postings linger until compaction
-      const idf = Math.log(1 + (this.liveCount - df + 0.5) / (df + 0.5));
       for (let i = 0; i < p.length; i++) {
         const slot = p.slots[i];
         if (!this.alive[slot] || (accept && !accept(slot))) continue;
         const tf = this.pseudoTermFrequency(slot, p.tfs[i], averages);
         const gain = (queryWeight * idf * tf * (K1 + 1)) / (K1 + tf);
-        scores.set(slot, (scores.get(slot) ?? 0) + gain);
+        const entry = scores.get(slot);
+        if (entry) {
+          entry.score += gain;
+          entry.matched += queryWeight * idf;
+        } else scores.set(slot, { score: gain, matched: queryWeight * idf });
       }
     }
-    return topHits(scores, limit);
+    return topHits(scores, limit, totalMass);
   }
 
   /** Document frequency of a term among indexed chunks (approximate until compaction). */
@@ -253,9 +263,9 @@ export class LexicalIndex {
   }
 }
 
-function topHits(scores: Map<number, number>, limit: number): LexicalHit[] {
+function topHits(scores: Map<number, { score: number; matched: number }>, limit: number, totalMass: number): LexicalHit[] {
   const hits: LexicalHit[] = [];
-  for (const [slot, score] of scores) hits.push({ slot, score });
+  for (const [slot, { score, matched }] of scores) hits.push({ slot, score, coverage: totalMass > 0 ? matched / totalMass : 0 });
   hits.sort((a, b) => b.score - a.score || a.slot - b.slot);
   return hits.slice(0, limit);
 }

@@ -10,6 +10,8 @@ export interface Candidate {
   chunk: StoredChunk;
   /** Raw channel scores: BM25F and cosine similarity. */
   lexical: number;
+  /** Share of the query's weighted terms the chunk contains (lexical channel). */
+  coverage: number;
   dense: number;
   /** Final score and the factors that made it, for explanations. */
   score: number;
@@ -23,17 +25,22 @@ export const DEFINITION_BOOST = 1.0;
 /** Query words found in the chunk's name: up to x (1 + this). */
 export const NAME_WORDS_BOOST = 0.35;
 /** Query words found in the file name: up to x (1 + this); in its folders: up to x (1 + half). */
-export const PATH_WORDS_BOOST = 0.3;
+export const PATH_WORDS_BOOST = 0.5;
 /** Tests, examples and fixtures, unless the query asks for them. */
-export const TEST_FACTOR = 0.6;
+export const TEST_FACTOR = 0.5;
 /** Vendored, third-party and generated code. */
 export const VENDORED_FACTOR = 0.5;
 /** Documentation against a query that does not ask for docs: prose must not drown code. */
-export const DOC_FACTOR = { identifier: 0.5, natural: 0.75 } as const;
+export const DOC_FACTOR = { identifier: 0.5, natural: 0.5 } as const;
 /** Code that belongs to no symbol (imports, top-level statements). */
 export const BLOCK_FACTOR = 0.8;
 /** The n-th result from one file (0-based) is multiplied by this to the power n. */
 export const FILE_SATURATION = 0.5;
+/** Share of the mean of a file's other best chunk scores added to a chunk: files about the query rank up. */
+export const FILE_CONTEXT_WEIGHT = 0.6;
+/** Other chunks of a file counted for its context. */
+const FILE_CONTEXT_CHUNKS = 5;
+
 
 const TEST_PATH = /(^|\/)(tests?|__tests__|spec|specs|testing|examples?|samples?|fixtures?|benchmarks?|e2e)(\/|$)|(^|\/)(test_[^/]*|[^/]*_(test|spec)\.[a-z]+|[^/]*\.(test|spec)\.[a-z]+|[^/]*Tests?\.[a-z]+|conftest\.py)$/i;
 const VENDORED_PATH = /(^|\/)(vendor|vendored|third[_-]?party|external|deps|node_modules|generated|gen)(\/|$)|\.(pb|generated|g)\.[a-z]+$|_pb2\.py$/i;
@@ -49,6 +56,7 @@ export function fuse(candidates: Candidate[], query: AnalysedQuery, hasDense: bo
     const lexicalPart = c.lexical / maxLexical;
     const densePart = maxDense > minDense ? (c.dense - minDense) / (maxDense - minDense) : 0;
     c.factors.lexical = lexicalPart;
+    if (c.coverage > 0) c.factors.coverage = c.coverage;
     if (hasDense) c.factors.dense = densePart;
     c.score = share * lexicalPart + (1 - share) * densePart;
   }
@@ -67,6 +75,28 @@ export function applyPriors(candidates: Candidate[], query: AnalysedQuery): void
     if (chunk.isDoc && !query.mentionsDocs) multiply(c, 'doc', DOC_FACTOR[query.kind]);
     if (chunk.kind === 'block') multiply(c, 'block', BLOCK_FACTOR);
   }
+}
+
+/** Adds to each chunk a share of the best scores of the other chunks of its file. */
+export function addFileContext(candidates: Candidate[]): void {
+  const byFile = new Map<string, number[]>();
+  for (const c of candidates) {
+    const list = byFile.get(c.chunk.path) ?? [];
+    list.push(c.score);
+    byFile.set(c.chunk.path, list);
+  }
+  for (const list of byFile.values()) list.sort((a, b) => b - a);
+  const contexts = candidates.map((c) => {
+    const best = byFile.get(c.chunk.path)!.slice(0, FILE_CONTEXT_CHUNKS + 1);
+    const own = best.indexOf(c.score);
+    if (own >= 0) best.splice(own, 1);
+    return best.slice(0, FILE_CONTEXT_CHUNKS).reduce((sum, s) => sum + s, 0) / FILE_CONTEXT_CHUNKS;
+  });
+  candidates.forEach((c, i) => {
+    if (contexts[i] === 0 || FILE_CONTEXT_WEIGHT === 0) return;
+    c.factors['file-context'] = contexts[i];
+    c.score += FILE_CONTEXT_WEIGHT * contexts[i];
+  });
 }
 
 /** Sorts by score, damping further chunks of a file already seen. */

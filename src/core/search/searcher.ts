@@ -6,7 +6,7 @@ import type { IndexState } from '../index/indexState';
 import type { SearchFilters } from '../types';
 import { compileFilters } from './filters';
 import { analyseQuery } from './queryAnalysis';
-import { applyPriors, type Candidate, fuse, saturateFiles } from './rank';
+import { addFileContext, applyPriors, type Candidate, fuse, saturateFiles } from './rank';
 
 export type SearchMode = 'lexical' | 'dense' | 'hybrid';
 
@@ -34,11 +34,15 @@ export function searchIndex(state: IndexState, request: SearchRequest): Candidat
   const bySlot = new Map<number, Candidate>();
   const candidate = (slot: number) => {
     let c = bySlot.get(slot);
-    if (!c) bySlot.set(slot, (c = { chunk: state.chunks[slot]!, lexical: 0, dense: 0, score: 0, factors: {} }));
+    if (!c) bySlot.set(slot, (c = { chunk: state.chunks[slot]!, lexical: 0, coverage: 0, dense: 0, score: 0, factors: {} }));
     return c;
   };
   if (request.mode !== 'dense') {
-    for (const hit of state.lexical.search(query.terms, CANDIDATES_PER_CHANNEL, accept)) candidate(hit.slot).lexical = hit.score;
+    for (const hit of state.lexical.search(query.terms, CANDIDATES_PER_CHANNEL, accept)) {
+      const c = candidate(hit.slot);
+      c.lexical = hit.score;
+      c.coverage = hit.coverage;
+    }
   }
   const useDense = request.mode !== 'lexical' && request.queryVector !== undefined && state.vectors !== undefined;
   if (useDense) {
@@ -49,6 +53,7 @@ export function searchIndex(state: IndexState, request: SearchRequest): Candidat
   if (request.mode === 'dense') for (const c of candidates) c.lexical = 0;
   fuse(candidates, query, useDense, request.mode === 'dense');
   applyPriors(candidates, query);
+  addFileContext(candidates);
   return saturateFiles(candidates).slice(0, request.k);
 }
 
