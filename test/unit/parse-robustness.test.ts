@@ -30,6 +30,7 @@ function assertSane(outcome: ParseOutcome, source: string): void {
 describe('parse: robustness', () => {
   it('loads every grammar and query', async () => {
     const symbolParser = await parser();
+    assert.deepEqual(await symbolParser.preload(), new Map());
     for (const language of GRAMMAR_LANGUAGES) {
       const outcome = await symbolParser.parse('', language);
       assert.equal(outcome.error, undefined, `${language}: ${outcome.error}`);
@@ -38,6 +39,20 @@ describe('parse: robustness', () => {
     assert.deepEqual(symbolParser.failedLanguages(), new Map());
     assert.equal(symbolParser.loadedLanguages().length, GRAMMAR_LANGUAGES.length);
     assert.match(symbolParser.grammarVersion(), /^tree-sitter:[0-9a-f]{12}\/extractor:\d+$/);
+  });
+
+  it('loads grammars correctly when first parses of many languages run concurrently', async () => {
+    const fresh = await SymbolParser.create();
+    const sources: [LanguageId, string][] = [
+      ['python', 'def a():\n    pass\n'], ['rust', 'fn a() {}\n'], ['go', 'package p\nfunc a() {}\n'],
+      ['java', 'interface a {}\n'], ['ruby', 'def a\nend\n'], ['lua', 'function a() end\n'],
+      ['cpp', 'void a() {}\n'], ['zig', 'fn a() void {}\n'], ['tsx', 'function a() {}\n'],
+    ];
+    const outcomes = await Promise.all(sources.map(([language, source]) => fresh.parse(source, language)));
+    outcomes.forEach((outcome, i) => {
+      assert.equal(outcome.error, undefined, `${sources[i][0]}: ${outcome.error}`);
+      assert.deepEqual(outcome.symbols.map((s) => s.name), ['a'], sources[i][0]);
+    });
   });
 
   it('survives garbage bytes, replacement characters and NULs in every language', async () => {

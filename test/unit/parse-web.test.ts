@@ -30,6 +30,7 @@ describe('parse: TypeScript', () => {
       '64-67 function Internal/helper',
       '65-65 function Internal/helper/local',
       '70-72 function ids',
+      '75-79 function parseSize',
     ]);
     const runnable = find(symbols, 'Runnable');
     assert.equal(runnable.doc, 'Something that can run.\n@see Worker');
@@ -41,6 +42,10 @@ describe('parse: TypeScript', () => {
     assert.equal(worker.signature, 'export abstract class Worker extends EventEmitter implements Runnable');
     assert.equal(find(symbols, 'MAX_BATCH').doc, 'Largest batch the queue accepts.');
     assert.equal(find(symbols, 'double').doc, 'Doubles a number.');
+    // Overload signatures and the implementation are one symbol.
+    const parseSize = find(symbols, 'parseSize');
+    assert.equal(parseSize.doc, 'Parses a size, in bytes or with a unit.');
+    assert.equal(parseSize.docStartLine, 74);
   });
 });
 

@@ -80,12 +80,20 @@ export function initRuntime(): Promise<void> {
   return runtimeReady;
 }
 
+/** Grammar loads run one at a time: concurrent `Language.load` calls corrupt the
+ * runtime's dynamic linking (symbols resolve against the wrong module). */
+let loadQueue: Promise<unknown> = Promise.resolve();
+
 /** Loads one grammar; rejects when the language has none or the file does not load. */
-export async function loadGrammar(language: LanguageId): Promise<TsLanguage> {
+export function loadGrammar(language: LanguageId): Promise<TsLanguage> {
   const stem = GRAMMAR_STEMS[language];
-  if (!stem) throw new Error(`no grammar for ${language}`);
-  await initRuntime();
-  return Language.load(assetPaths().grammarFile(stem));
+  if (!stem) return Promise.reject(new Error(`no grammar for ${language}`));
+  const loaded = loadQueue.then(async () => {
+    await initRuntime();
+    return Language.load(assetPaths().grammarFile(stem));
+  });
+  loadQueue = loaded.catch(() => undefined);
+  return loaded;
 }
 
 /** Our symbol query for a language (src/core/parse/queries/<language>.scm). */

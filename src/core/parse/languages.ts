@@ -28,7 +28,8 @@ export interface LanguageRules {
   constructorNames: ReadonlySet<string>;
   /** The first string statement of a body is the docstring (Python). */
   docstrings?: boolean;
-  /** Consecutive equations (clauses) of one function form one symbol (Haskell, Elixir). */
+  /** Consecutive equations, clauses or overloads of one function form one symbol
+   * (Haskell, Elixir, TypeScript). */
   mergeEquations?: boolean;
   /** The grammar may put a doc comment inside the previous node (Kotlin's import list). */
   docsInPreviousNode?: boolean;
@@ -58,8 +59,9 @@ const JS_WRAPPERS = set('export_statement', 'lexical_declaration', 'variable_dec
 
 const RULES: Partial<Record<LanguageId, LanguageRules>> = {
   javascript: js(),
-  typescript: js(),
-  tsx: js(),
+  // Overload signatures and the implementation form one symbol.
+  typescript: { ...js(), mergeEquations: true },
+  tsx: { ...js(), mergeEquations: true },
   python: {
     docStyles: ['hash'], wrapperTypes: set('decorated_definition'), attributeTypes: set(),
     bodyTypes: bodies(), constructorNames: set('__init__'), docstrings: true,

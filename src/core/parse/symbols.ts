@@ -89,6 +89,12 @@ export class SymbolParser {
     return this.version;
   }
 
+  /** Loads every grammar now (for `quarry stats`); returns the languages that failed. */
+  async preload(languages = Object.keys(GRAMMAR_STEMS) as LanguageId[]): Promise<Map<LanguageId, string>> {
+    await Promise.all(languages.map((language) => this.load(language).catch(() => undefined)));
+    return this.failedLanguages();
+  }
+
   /** Languages whose grammar and query loaded so far (for `quarry stats`). */
   loadedLanguages(): LanguageId[] {
     return [...this.languages.keys()].filter((l) => !this.failed.has(l));
@@ -102,8 +108,10 @@ export class SymbolParser {
   private load(language: LanguageId): Promise<LoadedLanguage> {
     let pending = this.languages.get(language);
     if (!pending) {
-      pending = loadLanguage(language);
-      pending.catch((error) => this.failed.set(language, message(error)));
+      pending = loadLanguage(language).catch((error: unknown) => {
+        this.failed.set(language, message(error));
+        throw error;
+      });
       this.languages.set(language, pending);
     }
     return pending;
