@@ -1,6 +1,7 @@
 /**
  * `quarry`: the engine from the command line — index, search, similar, stats.
  */
+import '../core/wasmFlags';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createInterface } from 'node:readline';
 import { createReadStream } from 'node:fs';
@@ -37,17 +38,17 @@ const program = new Command()
 function withCommon(cmd: Command): Command {
   return cmd
     .option('--cache-dir <dir>', 'where indexes live (default: $QUARRY_CACHE_DIR or the OS cache folder)')
-    .option('--model <model>', "'none' (lexical only), 'default', or a model folder")
+    .option('--model <model>', "'default' (the shipped model), 'none' (lexical only) or a model folder; default: the index's own, else 'default'")
     .option('--provider <name>', 'execution provider: auto, cuda, webgpu, dml, coreml, cpu');
 }
 
 function engineOptions(o: CommonOptions, extra: Partial<EngineOptions> = {}): EngineOptions {
   return {
     cacheRoot: o.cacheDir,
-    model: o.model ?? 'none',
+    model: o.model,
     provider: o.provider,
     log: (level, message) => {
-      if (level !== 'debug') process.stderr.write(`quarry: ${message}\n`);
+      if (level === 'warn' || level === 'error' || process.env.QUARRY_VERBOSE) process.stderr.write(`quarry: ${message}\n`);
     },
     ...extra,
   };

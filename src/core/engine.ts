@@ -3,8 +3,11 @@
  * VS Code extension. One Engine serves one root; `Workspace` (below) fans out to several.
  */
 import path from 'node:path';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import { createEmbedder, type Embedder } from './embed/embedder';
+import { modelsDir } from './embed/locate';
+import { DEFAULT_MODEL_NAME } from './embed/modelSource';
+import type { ProviderChoice } from './embed/protocol';
 import { CHUNKER_VERSION } from './parse/chunker';
 import { SymbolParser } from './parse/symbols';
 import { defaultCacheRoot, indexDirFor } from './index/cacheDir';
@@ -72,8 +75,15 @@ export class Engine {
     const stat = await fs.stat(resolved).catch(() => undefined);
     if (!stat?.isDirectory()) throw new UserError(`not a folder: ${root}`);
     const indexDir = indexDirFor(resolved, options.cacheRoot ?? defaultCacheRoot());
-    const engine = new Engine(resolved, indexDir, options);
-    if ((options.model ?? 'none') !== 'none') engine.embedder = await createEmbedder({ model: options.model!, provider: options.provider as never });
+    const model = options.model ?? (await savedModelSpec(indexDir)) ?? (defaultModelAvailable() ? 'default' : 'none');
+    const engine = new Engine(resolved, indexDir, { ...options, model });
+    if (model !== 'none') {
+      engine.embedder = await createEmbedder({
+        model,
+        provider: options.provider as ProviderChoice | undefined,
+        log: (level, message) => options.log?.(level, message),
+      });
+    }
     await engine.load();
     return engine;
   }
@@ -149,7 +159,7 @@ export class Engine {
       const state = this.state ?? new IndexState(this.embedder ? new VectorIndex(this.embedder.info.dim) : undefined);
       this.state = state;
       this.definitions = undefined;
-      const meta = { ...this.expectedMeta(parser), root: this.root };
+      const meta = { ...this.expectedMeta(parser), root: this.root, modelSpec: this.options.model };
       return await runIndexJob({
         root: this.root,
         state,
@@ -292,6 +302,20 @@ export class Engine {
   private log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void {
     this.options.log?.(level, message);
   }
+}
+
+/** The model an existing index was built with, so that searches use the same one. */
+async function savedModelSpec(indexDir: string): Promise<string | undefined> {
+  try {
+    const spec = (await IndexStore.openForRead(indexDir))?.manifest()?.meta.modelSpec;
+    return typeof spec === 'string' ? spec : undefined;
+  } catch {
+    return undefined; // a damaged index is reported by load()
+  }
+}
+
+function defaultModelAvailable(): boolean {
+  return existsSync(path.join(modelsDir(), DEFAULT_MODEL_NAME, 'model.onnx'));
 }
 
 /** An error whose message is for the user as it is (no stack trace). */
