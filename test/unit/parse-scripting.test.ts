@@ -68,6 +68,7 @@ describe('parse: Bash', () => {
       '19-26 function backup_dir',
       '21-23 function backup_dir/cleanup',
       '28-32 function main',
+      '37-42 function key_types',
     ]);
     const log = find(symbols, 'log');
     assert.equal(log.doc, 'Prints a message with a timestamp.\nUsage: log MESSAGE');

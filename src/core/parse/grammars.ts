@@ -6,9 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Language as TsLanguage } from 'web-tree-sitter';
 import type { LanguageId } from '../types';
+import { renameImports } from './wasmImports';
 
 // The CommonJS entry: the ESM one relies on import.meta.url, which the cjs bundle lacks.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -90,7 +92,8 @@ export function loadGrammar(language: LanguageId): Promise<TsLanguage> {
   if (!stem) return Promise.reject(new Error(`no grammar for ${language}`));
   const loaded = loadQueue.then(async () => {
     await initRuntime();
-    return Language.load(assetPaths().grammarFile(stem));
+    const bytes = await readFile(assetPaths().grammarFile(stem));
+    return Language.load(renameImports(bytes));
   });
   loadQueue = loaded.catch(() => undefined);
   return loaded;

@@ -55,7 +55,7 @@ const set = (...items: string[]) => new Set(items);
 const bodies = (...extra: string[]) => set(...COMMON_BODIES, ...extra);
 
 const C_FAMILY: DocStyle[] = ['jsdoc', 'block', 'slash3', 'slash2'];
-const JS_WRAPPERS = set('export_statement', 'lexical_declaration', 'variable_declaration');
+const JS_WRAPPERS = set('export_statement', 'lexical_declaration', 'variable_declaration', 'ambient_declaration');
 
 const RULES: Partial<Record<LanguageId, LanguageRules>> = {
   javascript: js(),

@@ -15,7 +15,7 @@
  * a method named like the language's constructor becomes a constructor. When two
  * patterns capture the same node the earlier pattern wins.
  */
-import type { Parser as TsParser, Query as TsQuery } from 'web-tree-sitter';
+import type { Language as TsLanguage, Parser as TsParser, Query as TsQuery } from 'web-tree-sitter';
 import type { CodeSymbol, LanguageId } from '../types';
 import { ExtractTimeout, extractSymbols } from './extract';
 import { fallbackBlocks } from './fallback';
@@ -44,6 +44,7 @@ export interface ParseOutcome {
 }
 
 interface LoadedLanguage {
+  grammar: TsLanguage;
   parser: TsParser;
   query: TsQuery;
   rules: LanguageRules;
@@ -79,8 +80,10 @@ export class SymbolParser {
       const outcome = parseWith(loaded, source, language, this.parseTimeoutMs);
       return outcome ?? this.fallback(source, language, 'parse timeout');
     } catch (error) {
-      const reason = error instanceof ExtractTimeout ? 'parse timeout' : `parse failed: ${message(error)}`;
-      return this.fallback(source, language, reason);
+      if (error instanceof ExtractTimeout) return this.fallback(source, language, 'parse timeout');
+      // An exception thrown inside wasm leaves that parser mid-parse: never reuse it.
+      loaded.parser = newParser(loaded.grammar);
+      return this.fallback(source, language, `parse failed: ${message(error)}`);
     }
   }
 
@@ -135,9 +138,13 @@ async function loadLanguage(language: LanguageId): Promise<LoadedLanguage> {
   const rules = languageRules(language);
   if (!rules) throw new Error(`no rules for ${language}`);
   const query = new Query(grammar, readSymbolQuery(language));
+  return { grammar, parser: newParser(grammar), query, rules };
+}
+
+function newParser(grammar: TsLanguage): TsParser {
   const parser = new Parser();
   parser.setLanguage(grammar);
-  return { parser, query, rules };
+  return parser;
 }
 
 /** Parses and extracts; undefined when the parse was cancelled for taking too long. */

@@ -114,3 +114,18 @@
 (program
   (variable_declaration
     (variable_declarator name: (identifier) @name) @definition.variable))
+
+; Ambient declarations (`declare const x: T;` in .d.ts files).
+(ambient_declaration
+  (lexical_declaration
+    kind: "const"
+    (variable_declarator name: (identifier) @name) @definition.constant))
+
+(ambient_declaration
+  (lexical_declaration
+    kind: "let"
+    (variable_declarator name: (identifier) @name) @definition.variable))
+
+(ambient_declaration
+  (variable_declaration
+    (variable_declarator name: (identifier) @name) @definition.variable))
