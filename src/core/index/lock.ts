@@ -18,6 +18,11 @@ export const LOCK_FILE_NAME = 'write.lock';
 export const LOCK_CLAIM_PREFIX = 'write.lock.claim-';
 /** A lock not refreshed for this long is stale even if its holder cannot be checked. */
 const STALE_MS = 30_000;
+/**
+ * A lock file with no readable owner this old is stale: its writer died between creating it
+ * and filling it in (which takes microseconds), so no holder will ever refresh or remove it.
+ */
+const UNFILLED_STALE_MS = 5_000;
 /** How often a holder refreshes its lock's mtime. */
 const REFRESH_MS = STALE_MS / 3;
 /** How often a waiting writer tries again. */
@@ -135,7 +140,7 @@ async function isStale(file: string, owner: LockOwner | undefined): Promise<bool
   if (owner && owner.host === os.hostname()) return !isProcessAlive(owner.pid);
   try {
     const { mtimeMs } = await fs.stat(file);
-    return Date.now() - mtimeMs > STALE_MS;
+    return Date.now() - mtimeMs > (owner ? STALE_MS : UNFILLED_STALE_MS);
   } catch {
     return false; // vanished: the next try simply creates it
   }
