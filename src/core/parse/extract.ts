@@ -54,7 +54,7 @@ const DEADLINE_CHECK_EVERY = 128;
 export function extractSymbols(
   tree: Tree, query: Query, source: string, language: LanguageId, rules: LanguageRules, deadline = Infinity,
 ): CodeSymbol[] {
-  const matches = query.matches(tree.rootNode, { timeoutMicros: QUERY_TIMEOUT_MICROS });
+  const matches = runQuery(query, tree);
   const byNode = collectDefinitions(matches);
   const ordered = [...byNode.values()].sort(
     (a, b) => a.node.startIndex - b.node.startIndex || b.node.endIndex - a.node.endIndex,
@@ -79,6 +79,14 @@ export function extractSymbols(
     symbols.push(toSymbol(def, adjustKind(def, parent, rules), container, { source, language, rules }));
   });
   return rules.mergeEquations ? mergeEquations(symbols) : symbols;
+}
+
+/** Runs the symbol query; a query that halts on its time budget returns nothing. */
+function runQuery(query: Query, tree: Tree): QueryMatch[] {
+  const started = Date.now();
+  const matches = query.matches(tree.rootNode, { timeoutMicros: QUERY_TIMEOUT_MICROS });
+  if (matches.length === 0 && Date.now() - started >= QUERY_TIMEOUT_MICROS / 1000) throw new ExtractTimeout();
+  return matches;
 }
 
 function collectDefinitions(matches: QueryMatch[]): Map<number, Definition> {
