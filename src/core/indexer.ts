@@ -67,10 +67,14 @@ export async function runIndexJob(job: IndexJob): Promise<IndexSummary> {
   const changed = discovery.files.filter((f) => !isUnchanged(job.state, f));
   summary.unchangedFiles = discovery.files.length - changed.length;
   let lastCheckpoint = Date.now();
+  // The next batch's files are read while this one is parsed: reads wait on the disk, not the CPU.
+  let reads = readBatch(changed.slice(0, FILE_BATCH));
   for (let i = 0; i < changed.length; i += FILE_BATCH) {
     job.signal?.throwIfAborted();
     const batch = changed.slice(i, i + FILE_BATCH);
-    await indexBatch(job, batch, summary, phaseMs);
+    const contents = await timed(phaseMs, 'read', () => reads);
+    reads = readBatch(changed.slice(i + FILE_BATCH, i + 2 * FILE_BATCH));
+    await indexBatch(job, batch, contents, summary, phaseMs);
     job.onProgress?.({ phase: 'index', done: Math.min(i + FILE_BATCH, changed.length), total: changed.length });
     if (Date.now() - lastCheckpoint > CHECKPOINT_INTERVAL_MS) {
       await timed(phaseMs, 'save', job.checkpoint);
@@ -103,10 +107,17 @@ interface PreparedFile {
   note?: string;
 }
 
-async function indexBatch(job: IndexJob, batch: DiscoveredFile[], summary: IndexSummary, phaseMs: Record<string, number>): Promise<void> {
+/** Reads the files of a batch at once; undefined for a file that could not be read. Never rejects. */
+function readBatch(batch: DiscoveredFile[]): Promise<(Buffer | undefined)[]> {
+  return Promise.all(batch.map((file) => fs.readFile(file.absPath).catch(() => undefined)));
+}
+
+async function indexBatch(
+  job: IndexJob, batch: DiscoveredFile[], contents: (Buffer | undefined)[], summary: IndexSummary, phaseMs: Record<string, number>,
+): Promise<void> {
   const prepared: PreparedFile[] = [];
-  for (const file of batch) {
-    const p = await prepareFile(job, file, phaseMs);
+  for (const [n, file] of batch.entries()) {
+    const p = await prepareFile(job, file, contents[n], phaseMs);
     if (p === 'unchanged') summary.unchangedFiles++;
     else if (p) {
       prepared.push(p);
@@ -123,20 +134,17 @@ async function indexBatch(job: IndexJob, batch: DiscoveredFile[], summary: Index
   phaseMs.index += Date.now() - t;
 }
 
-/** Reads, checks and chunks one file. Undefined: skipped (reason recorded). */
-async function prepareFile(job: IndexJob, file: DiscoveredFile, phaseMs: Record<string, number>): Promise<PreparedFile | 'unchanged' | undefined> {
+/** Checks and chunks one file (read by readBatch). Undefined: skipped (reason recorded). */
+async function prepareFile(
+  job: IndexJob, file: DiscoveredFile, bytes: Buffer | undefined, phaseMs: Record<string, number>,
+): Promise<PreparedFile | 'unchanged' | undefined> {
   const state = job.state;
   const skip = (reason: SkipReason) => {
     state.removeFile(file.relPath);
     state.skipped.set(file.relPath, reason);
     return undefined;
   };
-  let bytes: Buffer;
-  try {
-    bytes = await timed(phaseMs, 'read', () => fs.readFile(file.absPath));
-  } catch {
-    return skip('unreadable');
-  }
+  if (!bytes) return skip('unreadable');
   const reason = classifyContent(file.relPath, bytes);
   if (reason) return skip(reason);
   const contentHash = createHash('sha1').update(bytes).digest('hex');

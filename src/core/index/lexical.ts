@@ -7,6 +7,8 @@
  * Removal is a tombstone; `compact()` drops dead postings and frees slots for reuse.
  */
 
+import { bestSlots } from './topHits';
+
 export const FIELDS = ['name', 'path', 'doc', 'body'] as const;
 export type Field = (typeof FIELDS)[number];
 export type FieldTokens = Record<Field, string[]>;
@@ -15,10 +17,16 @@ export type FieldTokens = Record<Field, string[]>;
 export const FIELD_WEIGHTS: Record<Field, number> = { name: 5, path: 4, doc: 1.5, body: 1 };
 /** Length normalisation per field: names and paths are short and should barely be normalised. */
 export const FIELD_LENGTH_NORM: Record<Field, number> = { name: 0.3, path: 0.3, doc: 0.6, body: 0.75 };
+const WEIGHT_BY_INDEX = FIELDS.map((f) => FIELD_WEIGHTS[f]);
+const LENGTH_NORM_BY_INDEX = FIELDS.map((f) => FIELD_LENGTH_NORM[f]);
 /** BM25 saturation: how fast repeated occurrences stop adding score. */
 export const K1 = 1.2;
 
 const TF_CAP = 255;
+/** Per-query filter answers, cached per slot in a search's scratch space. */
+const VERDICT_UNKNOWN = 0;
+const VERDICT_ACCEPTED = 1;
+const VERDICT_REJECTED = 2;
 const FORMAT_MAGIC = 0x51524c31; // "QRL1"
 
 class Postings {
@@ -49,6 +57,16 @@ function packTf(counts: number[]): number {
   );
 }
 
+interface Scratch {
+  scores: Float64Array;
+  matched: Float64Array;
+  verdict: Uint8Array;
+  /** Slots seen by the current search, so that only they are reset. */
+  touched: Int32Array;
+  /** The accepted ones among them. */
+  accepted: Int32Array;
+}
+
 export interface LexicalHit {
   slot: number;
   score: number;
@@ -66,6 +84,7 @@ export class LexicalIndex {
   private liveCount = 0;
   private deadCount = 0;
   private readonly fieldTotals = FIELDS.map(() => 0);
+  private scratch: Scratch | undefined;
 
   get size(): number {
     return this.liveCount;
@@ -132,9 +151,11 @@ export class LexicalIndex {
    * ranking factor it hurt: partial matches of long natural-language queries are normal.)
    */
   search(queryTerms: Map<string, number>, limit: number, accept?: (slot: number) => boolean): LexicalHit[] {
-    const scores = new Map<number, { score: number; matched: number }>();
+    const scratch = this.scratchFor();
+    const { scores, matched, verdict, touched } = scratch;
     const averages = this.fieldTotals.map((t) => Math.max(1, t / Math.max(1, this.liveCount)));
     let totalMass = 0;
+    let count = 0;
     for (const [term, queryWeight] of queryTerms) {
       const id = this.termIds.get(term);
       const df = id === undefined ? 0 : Math.min(this.postings[id].length, this.liveCount); // dead postings linger until compaction
@@ -142,19 +163,40 @@ export class LexicalIndex {
       totalMass += queryWeight * idf;
       if (id === undefined) continue;
       const p = this.postings[id];
+      const weight = queryWeight * idf;
       for (let i = 0; i < p.length; i++) {
         const slot = p.slots[i];
-        if (!this.alive[slot] || (accept && !accept(slot))) continue;
+        if (!this.alive[slot]) continue;
+        // The filter is asked once per slot and query (its answer is cached in `verdict`).
+        if (verdict[slot] === VERDICT_UNKNOWN) {
+          verdict[slot] = !accept || accept(slot) ? VERDICT_ACCEPTED : VERDICT_REJECTED;
+          touched[count++] = slot;
+        }
+        if (verdict[slot] === VERDICT_REJECTED) continue;
         const tf = this.pseudoTermFrequency(slot, p.tfs[i], averages);
-        const gain = (queryWeight * idf * tf * (K1 + 1)) / (K1 + tf);
-        const entry = scores.get(slot);
-        if (entry) {
-          entry.score += gain;
-          entry.matched += queryWeight * idf;
-        } else scores.set(slot, { score: gain, matched: queryWeight * idf });
+        scores[slot] += (weight * tf * (K1 + 1)) / (K1 + tf);
+        matched[slot] += weight;
       }
     }
-    return topHits(scores, limit, totalMass);
+    let acceptedCount = 0;
+    for (let i = 0; i < count; i++) if (verdict[touched[i]] === VERDICT_ACCEPTED) scratch.accepted[acceptedCount++] = touched[i];
+    const hits = bestSlots(scores, scratch.accepted, acceptedCount, limit).map((slot) => ({ slot, score: scores[slot], coverage: totalMass > 0 ? matched[slot] / totalMass : 0 }));
+    for (let i = 0; i < count; i++) {
+      const slot = touched[i];
+      scores[slot] = 0;
+      matched[slot] = 0;
+      verdict[slot] = VERDICT_UNKNOWN;
+    }
+    return hits;
+  }
+
+  /** Per-slot accumulators for search, kept between searches (all zero between them). */
+  private scratchFor(): Scratch {
+    if (!this.scratch || this.scratch.scores.length < this.slotCount) {
+      const n = Math.max(this.slotCount, this.alive.length);
+      this.scratch = { scores: new Float64Array(n), matched: new Float64Array(n), verdict: new Uint8Array(n), touched: new Int32Array(n), accepted: new Int32Array(n) };
+    }
+    return this.scratch;
   }
 
   /** Document frequency of a term among indexed chunks (approximate until compaction). */
@@ -168,10 +210,9 @@ export class LexicalIndex {
     for (let f = 0; f < 4; f++) {
       const count = (packed >>> (24 - 8 * f)) & 0xff;
       if (count === 0) continue;
-      const field = FIELDS[f];
-      const b = FIELD_LENGTH_NORM[field];
+      const b = LENGTH_NORM_BY_INDEX[f];
       const norm = 1 - b + (b * this.fieldLengths[f][slot]) / averages[f];
-      tf += (FIELD_WEIGHTS[field] * count) / norm;
+      tf += (WEIGHT_BY_INDEX[f] * count) / norm;
     }
     return tf;
   }
@@ -261,13 +302,6 @@ export class LexicalIndex {
     index.deadCount = slotCount - index.liveCount;
     return index;
   }
-}
-
-function topHits(scores: Map<number, { score: number; matched: number }>, limit: number, totalMass: number): LexicalHit[] {
-  const hits: LexicalHit[] = [];
-  for (const [slot, { score, matched }] of scores) hits.push({ slot, score, coverage: totalMass > 0 ? matched / totalMass : 0 });
-  hits.sort((a, b) => b.score - a.score || a.slot - b.slot);
-  return hits.slice(0, limit);
 }
 
 function pad4(b: Buffer): Buffer {

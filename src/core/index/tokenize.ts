@@ -5,10 +5,13 @@
  */
 import stem = require('wink-porter2-stemmer');
 
-/** Runs of letters, digits and underscores (identifiers, words, numbers). */
-const WORD_PATTERN = /[\p{L}\p{N}_$]+/gu;
 /** Boundaries inside an identifier: fooBar, FOOBar, foo2bar, foo_bar. */
 const PART_PATTERN = /[\p{Lu}]+(?![\p{Ll}])|[\p{Lu}]?[\p{Ll}]+|\p{N}+|[\p{Lo}]+/gu;
+/** Identifiers with any of these take the Unicode path. */
+const NON_ASCII = /[^\x00-\x7f]/;
+const FIRST_NON_ASCII = 0x80;
+/** A word: a run of letters, digits, `_` and `$` (identifiers, words, numbers), anchored where it starts. */
+const WORD_AT = /[\p{L}\p{N}_$]+/uy;
 /** Longest token kept; longer runs are hashes, base64 or minified noise. */
 const MAX_TOKEN_LENGTH = 40;
 
@@ -36,6 +39,10 @@ export function stemWord(word: string): string {
 /** Splits one identifier into lowercase parts: `parseHTTPResponse2` -> parse, http, response, 2. */
 export function splitIdentifier(identifier: string): string[] {
   const parts: string[] = [];
+  if (!NON_ASCII.test(identifier)) {
+    splitAsciiIdentifier(identifier, 0, identifier.length, parts);
+    return parts;
+  }
   for (const piece of identifier.split(/[_$]+/)) {
     for (const m of piece.matchAll(PART_PATTERN)) parts.push(m[0].toLowerCase());
   }
@@ -47,19 +54,88 @@ export function splitIdentifier(identifier: string): string[] {
  * several parts, plus each stemmed part. Repeats are kept: term frequency matters.
  */
 export function tokenize(text: string, sink: string[] = [], skipWord?: (lowercased: string) => boolean): string[] {
-  for (const m of text.matchAll(WORD_PATTERN)) {
-    const word = m[0];
-    if (word.length > MAX_TOKEN_LENGTH) continue;
-    if (skipWord?.(word.toLowerCase())) continue;
-    const parts = splitIdentifier(word);
-    if (parts.length > 1) sink.push(word.toLowerCase().replace(/^[_$]+|[_$]+$/g, ''));
-    for (const part of parts) {
-      if (part.length < 2 && !/\p{Lo}/u.test(part)) continue;
-      sink.push(stemWord(part));
+  // Most code is ASCII: a hand-written scanner (same tokens as WORD_AT, several times
+  // faster) that hands only the words touching non-ASCII characters to the Unicode patterns.
+  const parts: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c >= FIRST_NON_ASCII) {
+      i = unicodeWord(text, i, sink, skipWord);
+      continue;
     }
+    if (!isWordChar(c)) {
+      i++;
+      continue;
+    }
+    let end = i + 1;
+    while (end < text.length && isWordChar(text.charCodeAt(end))) end++;
+    if (end < text.length && text.charCodeAt(end) >= FIRST_NON_ASCII) {
+      i = unicodeWord(text, i, sink, skipWord); // the word may go on in another script
+      continue;
+    }
+    if (end - i <= MAX_TOKEN_LENGTH) {
+      parts.length = 0;
+      splitAsciiIdentifier(text, i, end, parts);
+      addWord(text.slice(i, end), parts, sink, skipWord);
+    }
+    i = end;
   }
   return sink;
 }
+
+/** The whole word (Unicode rules) starting at `from`, if any; returns where scanning goes on. */
+function unicodeWord(text: string, from: number, sink: string[], skipWord?: (lowercased: string) => boolean): number {
+  WORD_AT.lastIndex = from;
+  const m = WORD_AT.exec(text);
+  if (!m) return from + 1;
+  addWord(m[0], splitIdentifier(m[0]), sink, skipWord);
+  return from + m[0].length;
+}
+
+function addWord(word: string, parts: string[], sink: string[], skipWord?: (lowercased: string) => boolean): void {
+  if (word.length > MAX_TOKEN_LENGTH) return;
+  if (skipWord?.(word.toLowerCase())) return;
+  if (parts.length > 1) sink.push(word.toLowerCase().replace(/^[_$]+|[_$]+$/g, ''));
+  for (const part of parts) {
+    if (part.length < 2 && !/\p{Lo}/u.test(part)) continue;
+    sink.push(stemWord(part));
+  }
+}
+
+/**
+ * ASCII identifier parts, as PART_PATTERN finds them: an upper-case run (less its last
+ * letter when a lower-case run follows), an optionally capitalised lower-case run, a digit run.
+ */
+function splitAsciiIdentifier(text: string, from: number, to: number, parts: string[]): void {
+  let i = from;
+  while (i < to) {
+    const c = text.charCodeAt(i);
+    let end = i + 1;
+    if (isUpper(c)) {
+      while (end < to && isUpper(text.charCodeAt(end))) end++;
+      if (end < to && isLower(text.charCodeAt(end))) {
+        if (end - i > 1) end--; // HTTPResponse: HTTP, then Response
+        else while (end < to && isLower(text.charCodeAt(end))) end++;
+      }
+    } else if (isLower(c)) {
+      while (end < to && isLower(text.charCodeAt(end))) end++;
+    } else if (isDigit(c)) {
+      while (end < to && isDigit(text.charCodeAt(end))) end++;
+    } else {
+      i = end; // _ and $ separate parts
+      continue;
+    }
+    parts.push(text.slice(i, end).toLowerCase());
+    i = end;
+  }
+}
+
+const isUpper = (c: number) => c >= 65 && c <= 90;
+const isLower = (c: number) => c >= 97 && c <= 122;
+const isDigit = (c: number) => c >= 48 && c <= 57;
+/** ASCII letters, digits, `_` and `$`: WORD_AT restricted to ASCII. */
+const isWordChar = (c: number) => isLower(c) || isUpper(c) || isDigit(c) || c === 95 || c === 36;
 
 /** Query tokens: like `tokenize`, without stop words (unless the query is nothing but). */
 export function tokenizeQuery(query: string): string[] {
