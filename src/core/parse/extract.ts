@@ -76,7 +76,8 @@ export function extractSymbols(
     const container = [...chain, ...def.receiver];
     containers.set(def.node.id, container);
     def.outer = outerNode(def.node, rules);
-    symbols.push(toSymbol(def, adjustKind(def, parent, rules), container, { source, language, rules }));
+    const isDefinition = (node: Node) => byNode.has(node.id);
+    symbols.push(toSymbol(def, adjustKind(def, parent, rules), container, { source, language, rules, isDefinition }));
   });
   return rules.mergeEquations ? mergeEquations(symbols) : symbols;
 }
@@ -149,6 +150,8 @@ interface FileContext {
   source: string;
   language: LanguageId;
   rules: LanguageRules;
+  /** Nested definitions are members, never the body of the one being described. */
+  isDefinition(node: Node): boolean;
 }
 
 function toSymbol(def: Definition, kind: SymbolKind, container: string[], file: FileContext): CodeSymbol {
@@ -199,7 +202,7 @@ function findDoc(def: Definition, kind: SymbolKind, rules: LanguageRules): Found
 /** Declaration text from the definition's start up to its body, whitespace collapsed. */
 function signature(def: Definition, file: FileContext): string {
   const start = signatureStart(def, file.rules);
-  const end = ONE_LINE_SIGNATURES.has(def.kind) ? undefined : signatureEnd(def.node, start, file.rules);
+  const end = ONE_LINE_SIGNATURES.has(def.kind) ? undefined : signatureEnd(def.node, start, file);
   const limit = Math.min(def.outer.endIndex, start + MAX_SIGNATURE_CHARS * 4);
   let text = file.source.slice(start, end === undefined ? limit : Math.min(end, limit));
   if (end === undefined) {
@@ -220,8 +223,8 @@ function signatureStart(def: Definition, rules: LanguageRules): number {
 }
 
 /** Where the body begins, or a comment between the header and the body. */
-function signatureEnd(node: Node, start: number, rules: LanguageRules): number | undefined {
-  const body = findBody(node, rules);
+function signatureEnd(node: Node, start: number, file: FileContext): number | undefined {
+  const body = findBody(node, file);
   let end = body && body.startIndex > start ? body.startIndex : undefined;
   for (const child of node.children) {
     if (child && isComment(child) && child.startIndex > start && (end === undefined || child.startIndex < end)) {
@@ -233,16 +236,16 @@ function signatureEnd(node: Node, start: number, rules: LanguageRules): number |
 }
 
 /** The first body node among children and grandchildren (deeper ones belong to members). */
-function findBody(node: Node, rules: LanguageRules): Node | undefined {
+function findBody(node: Node, file: FileContext): Node | undefined {
   const field = node.childForFieldName('body');
-  if (field && rules.bodyTypes.has(field.type)) return field;
+  if (field && file.rules.bodyTypes.has(field.type)) return field;
   let level: Node[] = [node];
   for (let depth = 0; depth < MAX_BODY_DEPTH; depth++) {
     const next: Node[] = [];
     for (const parent of level) {
       for (const child of parent.namedChildren) {
-        if (!child) continue;
-        if (rules.bodyTypes.has(child.type)) return child;
+        if (!child || file.isDefinition(child)) continue;
+        if (file.rules.bodyTypes.has(child.type)) return child;
         next.push(child);
       }
     }
