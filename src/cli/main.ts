@@ -213,8 +213,10 @@ function formatStats(s: ReturnType<Engine['stats']>): string {
 }
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  const known = error instanceof UserError || (error instanceof Error && /Corrupt|Locked/.test(error.constructor.name));
-  const message = error instanceof Error ? error.message : String(error);
+  const known = error instanceof UserError || (error instanceof Error && /Corrupt|Locked|IndexWrite/.test(error.constructor.name));
+  // A failed commit (disk full, ...) leaves the previous generation current: say so.
+  const kept = error instanceof Error && error.constructor.name === 'IndexWriteError' ? '; the previous index is unchanged' : '';
+  const message = (error instanceof Error ? error.message : String(error)) + kept;
   process.stderr.write(`quarry: ${known ? message : `unexpected error: ${message}`}\n`);
   if (!known && process.env.QUARRY_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   process.exitCode = known ? 2 : 1;
