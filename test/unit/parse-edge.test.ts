@@ -44,3 +44,14 @@ describe('parse: edge cases', () => {
     ]);
   });
 });
+
+describe('parse: block doc comments', () => {
+  it('Lua --[[ ]] and Haskell {- | -} blocks document the definition below', async () => {
+    const lua = await symbolsOf('--[[ Builds a thing.\n  Really. ]]\nfunction build() end\n', 'lua');
+    assert.equal(lua[0].doc, 'Builds a thing.\nReally.');
+    assert.equal(lua[0].docStartLine, 1);
+    const haskell = await symbolsOf('{- | Doubles.\n   Twice. -}\ndouble :: Int -> Int\ndouble x = x * 2\n', 'haskell');
+    assert.deepEqual(outline(haskell), ['3-4 function double']);
+    assert.equal(haskell[0].doc, 'Doubles.\nTwice.');
+  });
+});

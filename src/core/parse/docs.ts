@@ -29,6 +29,16 @@ export function stripComment(text: string, styles: readonly DocStyle[]): string 
     return t.replace(/^\/\*+!?/, '').replace(/\*+\/$/, '').split('\n')
       .map((l) => l.replace(/^\s*\*(?!\/) ?/, '').trimEnd()).join('\n').trim();
   }
+  if (t.startsWith('{-')) {
+    // Haskell block doc: {- | ... -}
+    if (!styles.includes('haddock') || !/^\{-\s*\|/.test(t)) return undefined;
+    return dedent(t.replace(/^\{-\s*\|\s?/, '').replace(/-\}$/, ''));
+  }
+  if (/^--\[=*\[/.test(t)) {
+    // Lua block comment: --[[ ... ]]
+    if (!styles.includes('dashes')) return undefined;
+    return dedent(t.replace(/^--\[=*\[/, '').replace(/\]=*\]$/, ''));
+  }
   return stripLineComment(t, styles);
 }
 
