@@ -174,7 +174,7 @@ function stripQuotes(literal: string): string {
 function dedent(text: string): string {
   const lines = text.split('\n');
   const indents = lines.slice(1).filter((l) => l.trim()).map((l) => l.match(/^\s*/)![0].length);
-  const common = indents.length ? Math.min(...indents) : 0;
+  const common = indents.length ? indents.reduce((a, b) => Math.min(a, b)) : 0;
   return lines.map((l, i) => (i === 0 ? l : l.slice(common))).join('\n').trim();
 }
 
