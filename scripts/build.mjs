@@ -40,6 +40,7 @@ const entries = [
   { in: 'src/server/main.ts', out: 'server' },
   { in: 'src/extension/extension.ts', out: 'extension' },
   { in: 'src/core/embed/worker.ts', out: 'embedWorker' },
+  { in: 'src/core/prepare/parseWorker.ts', out: 'parseWorker' },
 ];
 for (const e of entries) {
   if (!existsSync(path.join(root, e.in))) continue;

@@ -22,7 +22,7 @@ export async function bundleHarness(outDir = path.join(repoRoot, '.cache', 'perf
     external: ['vscode', 'hnswlib-node', 'onnxruntime-node'],
     plugins: [webTreeSitterCjs()],
   };
-  const entries = { harness: 'bench/perf/harness.ts', embedWorker: 'src/core/embed/worker.ts' };
+  const entries = { harness: 'bench/perf/harness.ts', embedWorker: 'src/core/embed/worker.ts', parseWorker: 'src/core/prepare/parseWorker.ts' };
   for (const [out, entry] of Object.entries(entries)) {
     await build({ ...common, entryPoints: [path.join(repoRoot, entry)], outfile: path.join(outDir, `${out}.js`) });
   }

@@ -4,7 +4,7 @@
  * Files are the unit of change: a file's chunks are replaced together.
  */
 import type { Chunk, LanguageId, SkipReason } from '../types';
-import { LexicalIndex } from './lexical';
+import { LexicalIndex, type FieldTokens } from './lexical';
 import { lexicalFields } from './chunkText';
 import type { VectorIndex } from './vectors';
 
@@ -27,6 +27,15 @@ const STORED_DOC_CHARS = 600;
 /** Compact the lexical postings when this share of them belongs to removed chunks. */
 const COMPACT_DEAD_FRACTION = 0.2;
 
+/**
+ * A deep copy with fresh strings. A parser's names and docs are substrings of the file's
+ * text, and V8 keeps a substring's whole parent alive: stored as they are, chunks pinned
+ * every indexed file's text (29 MB of 92 MB heap on a 31k-chunk corpus).
+ */
+function detached<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
 export class IndexState {
   readonly chunks: (StoredChunk | undefined)[] = [];
   readonly files = new Map<string, FileEntry>();
@@ -42,16 +51,16 @@ export class IndexState {
 
   /**
    * Replaces the chunks of one file. `vectors[i]` is the embedding of `chunks[i]` (or
-   * undefined when there is no model).
+   * undefined when there is no model); `fields[i]` its lexical fields when already tokenised.
    */
-  putFile(entry: Omit<FileEntry, 'slots'>, chunks: (Chunk & { textHash: string })[], vectors?: Float32Array[]): void {
+  putFile(entry: Omit<FileEntry, 'slots'>, chunks: (Chunk & { textHash: string })[], vectors?: Float32Array[], fields?: FieldTokens[]): void {
     this.removeFile(entry.path);
     const slots: number[] = [];
     chunks.forEach((chunk, i) => {
       const slot = this.allocateSlot();
       const { body: _body, ...meta } = chunk;
-      this.chunks[slot] = { ...meta, doc: meta.doc.slice(0, STORED_DOC_CHARS), slot };
-      this.lexical.add(slot, lexicalFields(chunk));
+      this.chunks[slot] = detached({ ...meta, doc: meta.doc.slice(0, STORED_DOC_CHARS), slot });
+      this.lexical.add(slot, fields?.[i] ?? lexicalFields(chunk));
       const vector = vectors?.[i];
       if (vector && this.vectors) this.vectors.add(slot, vector);
       slots.push(slot);
