@@ -19,7 +19,7 @@ export interface Candidate {
 }
 
 /** Share of the fused score given to the lexical channel, by query kind (the rest is dense). */
-export const LEXICAL_SHARE = { identifier: 0.75, natural: 0.45 } as const;
+export const LEXICAL_SHARE = { identifier: 0.85, natural: 0.6 } as const;
 /** A chunk that defines the queried identifier: score x (1 + this). Range 0..2. */
 export const DEFINITION_BOOST = 1.0;
 /** Query words found in the chunk's name: up to x (1 + this). */
@@ -93,7 +93,7 @@ export function addFileContext(candidates: Candidate[]): void {
     return best.slice(0, FILE_CONTEXT_CHUNKS).reduce((sum, s) => sum + s, 0) / FILE_CONTEXT_CHUNKS;
   });
   candidates.forEach((c, i) => {
-    if (contexts[i] === 0 || FILE_CONTEXT_WEIGHT === 0) return;
+    if (contexts[i] === 0) return;
     c.factors['file-context'] = contexts[i];
     c.score += FILE_CONTEXT_WEIGHT * contexts[i];
   });
