@@ -33,13 +33,17 @@ const KEYWORDS = new Set(('if else for while return function def class const let
   'except finally raise throw struct enum type interface impl pub fn mut use mod match case switch break continue ' +
   'package func go defer range end do then elif local require module include extends implements super').split(' '));
 
+/** Kinds worth showing as "a definition this code uses"; fields and locals are too loose. */
+const DEFINITION_KINDS = new Set(['function', 'method', 'constructor', 'class', 'interface', 'trait', 'type', 'enum',
+  'struct', 'union', 'module', 'namespace', 'impl', 'constant', 'macro']);
+
 /** A name -> defining chunks table, built once per index state and reused. */
 export class DefinitionTable {
   private readonly byName = new Map<string, number[]>();
 
   constructor(state: IndexState) {
     for (const chunk of state.chunks) {
-      if (!chunk || chunk.kind === 'block' || chunk.kind === 'section' || chunk.part > 1) continue;
+      if (!chunk || !DEFINITION_KINDS.has(chunk.kind) || chunk.part > 1) continue;
       for (const name of [chunk.name, ...chunk.extraNames]) {
         if (!name) continue;
         const list = this.byName.get(name) ?? [];
@@ -76,16 +80,26 @@ export function entryOf(chunk: StoredChunk): ExplainEntry {
 export function definitionsUsedBy(table: DefinitionTable, state: IndexState, body: string, subject: StoredChunk | undefined): ExplainEntry[] {
   const ownNames = new Set(subject ? [subject.name, ...subject.extraNames] : []);
   const out: ExplainEntry[] = [];
+  const shown = new Set<number>();
   for (const id of identifiersIn(body, ownNames)) {
-    for (const slot of table.lookup(id)) {
-      const chunk = state.chunks[slot];
-      if (!chunk || chunk.slot === subject?.slot) continue;
-      out.push(entryOf(chunk));
-      break; // one definition per identifier keeps the list readable
-    }
+    const candidates = table.lookup(id).map((slot) => state.chunks[slot]).filter(
+      (c): c is StoredChunk => c !== undefined && c.slot !== subject?.slot && !shown.has(c.slot));
+    // One definition per identifier keeps the list readable: the nearest one wins.
+    const best = candidates.sort((a, b) => closeness(b, subject) - closeness(a, subject))[0];
+    if (!best) continue;
+    shown.add(best.slot);
+    out.push(entryOf(best));
     if (out.length >= MAX_DEFINITIONS) break;
   }
   return out;
+}
+
+/** Same file beats same folder beats same language beats elsewhere. */
+function closeness(c: StoredChunk, subject: StoredChunk | undefined): number {
+  if (!subject) return 0;
+  if (c.path === subject.path) return 3;
+  if (c.path.slice(0, c.path.lastIndexOf('/')) === subject.path.slice(0, subject.path.lastIndexOf('/'))) return 2;
+  return c.language === subject.language ? 1 : 0;
 }
 
 /** Chunks whose lexical postings contain the subject's name: candidates for usages. */
