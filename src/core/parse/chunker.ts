@@ -194,7 +194,8 @@ function toChunk(d: Draft & { part: number }, path: string, language: LanguageId
     path,
     language,
     kind: d.kind,
-    name: d.name,
+    // The text above a document's first heading is named after the document.
+    name: d.kind === 'section' && !d.name ? path.slice(path.lastIndexOf('/') + 1) : d.name,
     container: d.container,
     signature: s?.signature ?? '',
     doc: d.part <= 1 ? s?.doc ?? '' : '',
