@@ -13,7 +13,8 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 /** Grammars the engine loads (tree-sitter-wasms ships more). */
 const GRAMMARS = /tree-sitter-(bash|c|cpp|c_sharp|elixir|go|java|javascript|kotlin|lua|php|python|ruby|rust|scala|swift|tsx|typescript|zig)\.wasm$/;
 
-export async function bundleHarness(outDir = path.join(repoRoot, '.cache', 'perf-dist')) {
+/** `extra`: more entries to bundle beside the harness ({ outName: sourcePath }), e.g. the CLI. */
+export async function bundleHarness(outDir = path.join(repoRoot, '.cache', 'perf-dist'), extra = {}) {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const common = {
@@ -22,7 +23,7 @@ export async function bundleHarness(outDir = path.join(repoRoot, '.cache', 'perf
     external: ['vscode', 'hnswlib-node', 'onnxruntime-node'],
     plugins: [webTreeSitterCjs()],
   };
-  const entries = { harness: 'bench/perf/harness.ts', embedWorker: 'src/core/embed/worker.ts', parseWorker: 'src/core/prepare/parseWorker.ts' };
+  const entries = { harness: 'bench/perf/harness.ts', embedWorker: 'src/core/embed/worker.ts', parseWorker: 'src/core/prepare/parseWorker.ts', ...extra };
   for (const [out, entry] of Object.entries(entries)) {
     await build({ ...common, entryPoints: [path.join(repoRoot, entry)], outfile: path.join(outDir, `${out}.js`) });
   }

@@ -8,6 +8,8 @@
 //   --queries 1000                 timed searches per corpus (after 50 warm-up searches)
 //   --rg-queries 100               queries timed with ripgrep per corpus
 //   --checkouts DIR                semble checkouts (default: ../semble beside the repository)
+//   --big-models none              models for corpora of more than BIG_CORPUS_FILES files (default: none;
+//                                  the default model at 100k files takes longer than a bench run should)
 //
 // Each corpus x model runs in a fresh process (bench/perf/harness.ts, bundled into
 // .cache/perf-dist), so that peak RSS and start-up are its own. Results: a table on stdout
@@ -26,13 +28,16 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const cacheDir = path.join(repoRoot, '.cache', 'perf');
 const userCwd = process.env.INIT_CWD || process.cwd();
 const WARMUP_QUERIES = 50;
+const BIG_CORPUS_FILES = 20_000;
+/** The 100k-file corpus needs more than Node's default heap limit. */
+const HARNESS_NODE_ARGS = ['--max-old-space-size=16384'];
 /** A corpus x model measurement may take this long before it is abandoned. */
 const TASK_TIMEOUT_MS = 40 * 60_000;
 
 function parseArgs(argv) {
   const opts = {
     corpora: ['semble', 'large', 'scale'], models: ['default', 'none'], scale: [1000, 10_000, 100_000], only: null,
-    queries: 1000, rgQueries: 100, checkouts: path.resolve(repoRoot, '..', 'semble'),
+    queries: 1000, rgQueries: 100, checkouts: path.resolve(repoRoot, '..', 'semble'), bigModels: ['none'],
   };
   const list = (v) => v.split(',').map((s) => s.trim()).filter(Boolean);
   for (let i = 0; i < argv.length; i++) {
@@ -45,6 +50,7 @@ function parseArgs(argv) {
     else if (flag === '--queries') opts.queries = Number(val());
     else if (flag === '--rg-queries') opts.rgQueries = Number(val());
     else if (flag === '--checkouts') opts.checkouts = path.resolve(userCwd, val());
+    else if (flag === '--big-models') opts.bigModels = list(val());
     else throw new Error(`unknown option ${argv[i]}`);
   }
   return opts;
@@ -57,7 +63,7 @@ function prepareCorpora(opts, benchData) {
   if (opts.corpora.includes('large') || opts.corpora.includes('scale')) {
     const npm = { ...npmCorpus(cacheDir), queries: allQueries };
     if (opts.corpora.includes('large')) out.push(npm);
-    if (opts.corpora.includes('scale')) for (const n of opts.scale) out.push({ ...scaleCorpus(cacheDir, npm.root, n), queries: allQueries });
+    if (opts.corpora.includes('scale')) for (const n of opts.scale) out.push({ ...scaleCorpus(cacheDir, npm.root, n), files: n, queries: allQueries });
   }
   return out;
 }
@@ -66,7 +72,7 @@ function prepareCorpora(opts, benchData) {
 function runTask(harness, task) {
   const file = path.join(cacheDir, 'task.json');
   writeFileSync(file, JSON.stringify(task));
-  const run = spawnSync(process.execPath, [harness, file], { encoding: 'utf8', timeout: TASK_TIMEOUT_MS, maxBuffer: 64 * 2 ** 20 });
+  const run = spawnSync(process.execPath, [...HARNESS_NODE_ARGS, harness, file], { encoding: 'utf8', timeout: TASK_TIMEOUT_MS, maxBuffer: 64 * 2 ** 20 });
   const line = run.stdout?.trim().split('\n').pop();
   try {
     return JSON.parse(line);
@@ -79,7 +85,8 @@ function measureCorpus(harness, corpus, opts) {
   const rows = [];
   const parse = runTask(harness, { kind: 'parse', root: corpus.root });
   const rg = timeRipgrep(corpus.root, corpus.queries, opts.rgQueries);
-  for (const model of opts.models) {
+  const big = corpus.group === 'scale' && corpus.files > BIG_CORPUS_FILES;
+  for (const model of opts.models.filter((m) => !big || opts.bigModels.includes(m))) {
     const cacheRoot = path.join(cacheDir, 'indexes', `${corpus.name}-${model}`);
     rmSync(cacheRoot, { recursive: true, force: true });
     const index = runTask(harness, {
