@@ -75,8 +75,11 @@ const CLASS_UPPER = 0;
 const CLASS_LOWER = 1;
 const CLASS_DIGIT = 2;
 
+/** ASCII word characters: 0-9, A-Z, a-z, _. */
+const ASCII_WORD = new Uint8Array(128).map((_, c) => ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === UNDERSCORE ? 1 : 0));
+
 function isWordCodePoint(c: number): boolean {
-  if (c < 0x80) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === UNDERSCORE;
+  if (c < 0x80) return ASCII_WORD[c] === 1;
   for (const [lo, hi] of SEPARATOR_RANGES) if (c >= lo && c <= hi) return false;
   return true;
 }
@@ -116,8 +119,8 @@ const HASH_WORD = hashCodePoints(FNV_OFFSET, [0x77, 0x3a]); // "w:"
 const HASH_TRIGRAM = hashCodePoints(FNV_OFFSET, [0x63, 0x3a]); // "c:"
 const HASH_BIGRAM = hashCodePoints(FNV_OFFSET, [0x62, 0x3a]); // "b:"
 
-/** Segment boundaries [start, end) of one `_`-free piece of a word. */
-function pushSegments(word: number[], start: number, end: number, out: number[]): void {
+/** Segment boundaries [start, end) of one `_`-free piece of a word, appended to `out`. */
+function pushSegments(word: Int32Array, start: number, end: number, out: number[]): void {
   let segStart = start;
   for (let i = start + 1; i < end; i++) {
     const a = classOf(word[i - 1]);
@@ -133,38 +136,112 @@ function pushSegments(word: number[], start: number, end: number, out: number[])
   out.push(segStart, end);
 }
 
-/** Feature accumulator: counts per feature hash, in first-seen order (Map keeps insertion order). */
-class FeatureCounter {
-  readonly counts = new Map<number, number>();
-  private prevPart: number[] | null = null;
+/** Counts per 32-bit feature hash in first-seen order: open addressing, reused between texts. */
+class HashCounter {
+  private keys = new Uint32Array(4096);
+  private counts = new Int32Array(4096);
+  /** Slots in first-seen order. */
+  private order = new Int32Array(2048);
+  size = 0;
 
-  add(h: number): void {
-    this.counts.set(h, (this.counts.get(h) ?? 0) + 1);
+  clear(): void {
+    for (let i = 0; i < this.size; i++) this.counts[this.order[i]] = 0;
+    this.size = 0;
   }
 
-  addWord(word: number[], config: FeaturizerConfig): void {
-    const bounds: number[] = [];
+  add(h: number): void {
+    const mask = this.keys.length - 1;
+    let slot = Math.imul(h, 0x9e3779b1) >>> 0 & mask;
+    while (this.counts[slot] !== 0) {
+      if (this.keys[slot] === h) {
+        this.counts[slot]++;
+        return;
+      }
+      slot = (slot + 1) & mask;
+    }
+    this.keys[slot] = h;
+    this.counts[slot] = 1;
+    this.order[this.size++] = slot;
+    if (this.size * 2 >= this.keys.length) this.grow();
+  }
+
+  /** Writes ids (hash % buckets) and weights (1 + ln tf) in first-seen order. */
+  emit(numBuckets: number): Features {
+    const ids = new Int32Array(this.size);
+    const weights = new Float32Array(this.size);
+    for (let i = 0; i < this.size; i++) {
+      const slot = this.order[i];
+      ids[i] = this.keys[slot] % numBuckets;
+      weights[i] = 1 + Math.log(this.counts[slot]);
+    }
+    return { ids, weights };
+  }
+
+  private grow(): void {
+    const oldKeys = this.keys;
+    const oldCounts = this.counts;
+    const oldOrder = this.order.subarray(0, this.size);
+    this.keys = new Uint32Array(oldKeys.length * 2);
+    this.counts = new Int32Array(oldKeys.length * 2);
+    const order = new Int32Array(oldKeys.length);
+    const mask = this.keys.length - 1;
+    oldOrder.forEach((oldSlot, i) => {
+      const h = oldKeys[oldSlot];
+      let slot = Math.imul(h, 0x9e3779b1) >>> 0 & mask;
+      while (this.counts[slot] !== 0) slot = (slot + 1) & mask;
+      this.keys[slot] = h;
+      this.counts[slot] = oldCounts[oldSlot];
+      order[i] = slot;
+    });
+    this.order = order;
+  }
+}
+
+const sharedCounter = new HashCounter();
+
+/** Feature accumulator for one text. Works on reused buffers: featurizing is on the indexing hot path. */
+class FeatureCounter {
+  constructor(private readonly counts: HashCounter, private readonly minTrigramLength: number, maxTokenLength: number) {
+    this.part = new Int32Array(maxTokenLength + 2);
+    this.prev = new Int32Array(maxTokenLength + 2);
+  }
+
+  /** The current part, lowercased, and the previous one (for bigrams). */
+  private part: Int32Array;
+  private prev: Int32Array;
+  private partLength = 0;
+  private prevLength = -1;
+  private readonly bounds: number[] = [];
+
+  private add(h: number): void {
+    this.counts.add(h);
+  }
+
+  /** All features of one word: `word[0..length)` code points. */
+  addWord(word: Int32Array, length: number): void {
+    const bounds = this.bounds;
+    bounds.length = 0;
     let pieceStart = 0;
-    for (let i = 0; i <= word.length; i++) {
-      if (i === word.length || word[i] === UNDERSCORE) {
+    for (let i = 0; i <= length; i++) {
+      if (i === length || word[i] === UNDERSCORE) {
         if (i > pieceStart) pushSegments(word, pieceStart, i, bounds);
         pieceStart = i + 1;
       }
     }
-    if (bounds.length > 2) this.addWhole(word);
+    if (bounds.length > 2) this.addWhole(word, length);
     for (let s = 0; s < bounds.length; s += 2) {
       const start = bounds[s];
       const end = bounds[s + 1];
       if (end - start < 2 && word[start] < 0x80) continue;
-      const part: number[] = [];
-      for (let i = start; i < end; i++) part.push(lowerAscii(word[i]));
-      this.addPart(part, config.minTrigramPartLength);
+      for (let i = start; i < end; i++) this.part[i - start] = lowerAscii(word[i]);
+      this.partLength = end - start;
+      this.addPart();
     }
   }
 
-  private addWhole(word: number[]): void {
+  private addWhole(word: Int32Array, length: number): void {
     let start = 0;
-    let end = word.length;
+    let end = length;
     while (start < end && word[start] === UNDERSCORE) start++;
     while (end > start && word[end - 1] === UNDERSCORE) end--;
     let h = HASH_WORD;
@@ -172,47 +249,48 @@ class FeatureCounter {
     this.add(h);
   }
 
-  private addPart(part: number[], minTrigramLength: number): void {
-    this.add(hashCodePoints(HASH_WORD, part));
-    if (part.length >= minTrigramLength) {
-      const padded = [LEFT_PAD, ...part, RIGHT_PAD];
-      for (let i = 0; i + 3 <= padded.length; i++) this.add(hashCodePoints(HASH_TRIGRAM, padded, i, i + 3));
+  private addPart(): void {
+    const part = this.part;
+    const n = this.partLength;
+    this.add(hashCodePoints(HASH_WORD, part, 0, n));
+    if (n >= this.minTrigramLength) {
+      // trigrams of '<' + part + '>'
+      this.add(hashCodePoint(hashCodePoint(hashCodePoint(HASH_TRIGRAM, LEFT_PAD), part[0]), part[1]));
+      for (let i = 0; i + 3 <= n; i++) this.add(hashCodePoints(HASH_TRIGRAM, part, i, i + 3));
+      this.add(hashCodePoint(hashCodePoint(hashCodePoint(HASH_TRIGRAM, part[n - 2]), part[n - 1]), RIGHT_PAD));
     }
-    if (this.prevPart !== null) {
-      const h = hashCodePoint(hashCodePoints(HASH_BIGRAM, this.prevPart), SPACE);
-      this.add(hashCodePoints(h, part));
+    if (this.prevLength >= 0) {
+      const h = hashCodePoint(hashCodePoints(HASH_BIGRAM, this.prev, 0, this.prevLength), SPACE);
+      this.add(hashCodePoints(h, part, 0, n));
     }
-    this.prevPart = part;
+    this.part = this.prev;
+    this.prev = part;
+    this.prevLength = n;
   }
 }
 
 /** Hashed features of one text: bucket ids and weights, one per distinct feature. */
 export function featurize(text: string, config: FeaturizerConfig): Features {
-  const counter = new FeatureCounter();
-  let word: number[] = [];
+  const maxLength = config.maxTokenLength;
+  sharedCounter.clear();
+  const counter = new FeatureCounter(sharedCounter, config.minTrigramPartLength, maxLength);
+  const word = new Int32Array(maxLength + 1);
+  let length = 0; // code points of the current word (counted past maxLength, stored up to it)
   let words = 0;
-  const flush = (): void => {
-    if (word.length <= config.maxTokenLength) counter.addWord(word, config);
-    word = [];
-    words++;
-  };
   for (let i = 0; i < text.length && words < config.maxTokens; i++) {
     const c = text.codePointAt(i)!;
     if (c > 0xffff) i++;
-    if (isWordCodePoint(c)) word.push(c);
-    else if (word.length > 0) flush();
+    if (isWordCodePoint(c)) {
+      if (length <= maxLength) word[length] = c;
+      length++;
+    } else if (length > 0) {
+      if (length <= maxLength) counter.addWord(word, length);
+      length = 0;
+      words++;
+    }
   }
-  if (word.length > 0 && words < config.maxTokens) flush();
-  const n = counter.counts.size;
-  const ids = new Int32Array(n);
-  const weights = new Float32Array(n);
-  let k = 0;
-  for (const [h, tf] of counter.counts) {
-    ids[k] = h % config.numBuckets;
-    weights[k] = 1 + Math.log(tf);
-    k++;
-  }
-  return { ids, weights };
+  if (length > 0 && words < config.maxTokens && length <= maxLength) counter.addWord(word, length);
+  return sharedCounter.emit(config.numBuckets);
 }
 
 /** Features of many texts, zero-padded to the longest (at least 1 so that empty texts work). */
@@ -221,11 +299,14 @@ export function featurizeBatch(texts: readonly string[], config: FeaturizerConfi
   const length = Math.max(1, ...all.map((f) => f.ids.length));
   const ids = new BigInt64Array(texts.length * length);
   const weights = new Float32Array(texts.length * length);
+  // Ids are small and non-negative: write the low 32 bits of each int64 (little-endian) directly.
+  const low = new Int32Array(ids.buffer);
+  const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
   all.forEach((f, row) => {
-    for (let j = 0; j < f.ids.length; j++) {
-      ids[row * length + j] = BigInt(f.ids[j]);
-      weights[row * length + j] = f.weights[j];
-    }
+    const base = row * length;
+    if (littleEndian) for (let j = 0; j < f.ids.length; j++) low[2 * (base + j)] = f.ids[j];
+    else for (let j = 0; j < f.ids.length; j++) ids[base + j] = BigInt(f.ids[j]);
+    weights.set(f.weights, base);
   });
   return { ids, weights, batch: texts.length, length };
 }
@@ -242,5 +323,6 @@ export function loadFeaturizerConfig(file: string): FeaturizerConfig {
   for (const key of ['numBuckets', 'maxTokens', 'maxTokenLength', 'minTrigramPartLength', 'dimension'] as const) {
     if (!Number.isInteger(config[key]) || config[key] <= 0) throw new Error(`${file}: bad ${key}`);
   }
+  if (config.minTrigramPartLength < 2) throw new Error(`${file}: minTrigramPartLength must be at least 2`);
   return config;
 }
