@@ -127,3 +127,25 @@ describe('quarry CLI on a fixture repository', () => {
     }
   });
 });
+
+describe('models', () => {
+  test('switching models rebuilds the index with vectors of the new model', () => {
+    const byo = path.join(__dirname, '..', 'fixtures', 'byo-model');
+    const sandbox = fixtureSandbox();
+    try {
+      const args = (model: string) => ['index', sandbox.root, '--cache-dir', sandbox.cache, '--json', '--model', model];
+      const lexical = json<IndexSummary>(runCli(args('none')));
+      assert.equal(lexical.changedFiles, lexical.files);
+      const switched = json<IndexSummary>(runCli(args(byo)));
+      assert.equal(switched.changedFiles, switched.files, 'every file redone for the new model');
+      const stats = json<{ vectors: number; chunks: number; model: { modelId: string } }>(
+        runCli(['stats', '--root', sandbox.root, '--cache-dir', sandbox.cache, '--json']));
+      assert.equal(stats.vectors, stats.chunks);
+      assert.match(stats.model.modelId, /^byo-/);
+      const results = json<SearchResult[]>(runCli(['search', 'least recently used cache', '--root', sandbox.root, '--cache-dir', sandbox.cache, '--json', '--mode', 'dense']));
+      assert.equal(results.length, 10);
+    } finally {
+      sandbox.dispose();
+    }
+  });
+});
