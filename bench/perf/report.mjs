@@ -17,7 +17,7 @@ const fmt = (x, digits = 0) => (x === undefined || x === null || Number.isNaN(x)
 /** One line per corpus and model. */
 export function rowTable(rows) {
   const head = ['corpus', 'model', 'files', 'chunks', 'src MB', 'cold ms', 'files/s', 'chunks/s', 'MB/s',
-    'discover/read/parse/embed/index/save ms', 'no-op ms', 'edit ms', 'q p50', 'q p99', 'rg p50', 'rg/q', 'parse-only ms', 'index/parse',
+    'discover/read/parse/embed/index/vectors/save ms', 'no-op ms', 'edit ms', 'q p50', 'q p99', 'rg p50', 'rg/q', 'parse-only ms', 'index/parse',
     'RSS MB', 'disk/src', 'reopen ms'];
   const lines = [head];
   for (const r of rows) {
@@ -25,7 +25,7 @@ export function rowTable(rows) {
     const p = i.phaseMs;
     const s = i.coldMs / 1000;
     lines.push([r.corpus, i.model, i.files, i.chunks, fmt(i.sourceBytes / 2 ** 20, 1), i.coldMs, fmt(i.files / s), fmt(i.chunks / s),
-      fmt(i.sourceBytes / 2 ** 20 / s, 2), ['discover', 'read', 'parse', 'embed', 'index', 'save'].map((k) => p[k] ?? 0).join('/'),
+      fmt(i.sourceBytes / 2 ** 20 / s, 2), ['discover', 'read', 'parse', 'embed', 'index', 'vectors', 'save'].map((k) => p[k] ?? '-').join('/'),
       fmt(i.noopMs), fmt(i.edit?.totalMs), fmt(i.query.p50, 2), fmt(i.query.p99, 2), fmt(r.rg?.p50, 1), fmt(r.rg ? r.rg.p50 / i.query.p50 : NaN, 1),
       fmt(r.parse?.parseMs), fmt(r.parse ? i.coldMs / r.parse.parseMs : NaN, 2), i.peakRssMb, fmt(i.indexBytes / i.sourceBytes, 2), fmt(i.reopenMs)]);
   }

@@ -41,6 +41,8 @@ export class IndexState {
   readonly files = new Map<string, FileEntry>();
   skipped = new Map<string, SkipReason>();
   lexical = new LexicalIndex();
+  /** Milliseconds spent inserting vectors so far (the indexer reports it as its own phase). */
+  vectorInsertMs = 0;
   private freeSlots: number[] = [];
 
   constructor(public vectors?: VectorIndex) {}
@@ -62,7 +64,11 @@ export class IndexState {
       this.chunks[slot] = detached({ ...meta, doc: meta.doc.slice(0, STORED_DOC_CHARS), slot });
       this.lexical.add(slot, fields?.[i] ?? lexicalFields(chunk));
       const vector = vectors?.[i];
-      if (vector && this.vectors) this.vectors.add(slot, vector);
+      if (vector && this.vectors) {
+        const t = performance.now();
+        this.vectors.add(slot, vector);
+        this.vectorInsertMs += performance.now() - t;
+      }
       slots.push(slot);
     });
     this.files.set(entry.path, { ...entry, slots });
