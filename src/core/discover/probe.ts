@@ -38,11 +38,48 @@ export function readDirectory(absPath: string): Promise<Dirent[] | undefined> {
   });
 }
 
+/**
+ * Opening never blocks: a path that became a pipe (with no writer) between the walk and the
+ * read would otherwise hang the reader for good. Windows has no O_NONBLOCK (and no such pipes).
+ */
+const READ_FLAGS = fsCallbacks.constants.O_RDONLY | (fsCallbacks.constants.O_NONBLOCK ?? 0);
+
+/** Opens a regular file for reading; rejects for anything else (a folder, pipe or device now). */
+async function openRegularFile(absPath: string): Promise<fs.FileHandle> {
+  const handle = await fs.open(absPath, READ_FLAGS);
+  try {
+    if (!(await handle.stat()).isFile()) throw Object.assign(new Error(`not a regular file: ${absPath}`), { code: 'ENOTREG' });
+    return handle;
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * The bytes of a file that is still a regular file: undefined when the path is now something
+ * else (a folder, pipe or device); rejects when it is unreadable or gone.
+ */
+export async function readRegularFile(absPath: string): Promise<Buffer | undefined> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await openRegularFile(absPath);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOTREG') return undefined;
+    throw error;
+  }
+  try {
+    return await handle.readFile();
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
 /** The first line of a file (at most FIRST_LINE_BYTES), or undefined when it cannot be read. */
 export async function readFirstLine(absPath: string): Promise<string | undefined> {
   let handle: fs.FileHandle | undefined;
   try {
-    handle = await fs.open(absPath, 'r');
+    handle = await openRegularFile(absPath);
     const buffer = Buffer.alloc(FIRST_LINE_BYTES);
     const { bytesRead } = await handle.read(buffer, 0, FIRST_LINE_BYTES, 0);
     return buffer.subarray(0, bytesRead).toString('utf8').split('\n', 1)[0].replace(/\r$/, '');
@@ -55,7 +92,7 @@ export async function readFirstLine(absPath: string): Promise<string | undefined
 
 export async function readTextOrEmpty(absPath: string): Promise<string> {
   try {
-    return await fs.readFile(absPath, 'utf8');
+    return (await readRegularFile(absPath))?.toString('utf8') ?? '';
   } catch {
     return '';
   }
