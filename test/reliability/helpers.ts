@@ -31,8 +31,17 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {}): CliRun {
+export interface CliOptions {
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  input?: string;
+  /** Run as this user (only a root test process can). */
+  user?: { uid: number; gid: number };
+}
+
+export function runCli(args: string[], options: CliOptions = {}): CliRun {
   const r = spawnSync(process.execPath, [cliPath, ...args], {
+    ...options.user,
     encoding: 'utf8',
     input: options.input,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
@@ -43,9 +52,10 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeo
 }
 
 /** The same, without blocking the test process (for runs that overlap with other work). */
-export function runCliAsync(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliRun> {
+export function runCliAsync(args: string[], options: CliOptions = {}): Promise<CliRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cliPath, ...args], {
+      ...options.user,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NO_COLOR: '1', ...options.env },
     });
