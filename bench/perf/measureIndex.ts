@@ -37,6 +37,7 @@ export interface IndexResult {
   peakRssMb: number;
   reopenMs: number;
   reopenRssMb: number;
+  reopenError?: string;
 }
 
 export async function measureIndex(task: IndexTask): Promise<IndexResult> {
@@ -57,13 +58,14 @@ export async function measureIndex(task: IndexTask): Promise<IndexResult> {
   t = performance.now();
   const reopened = await Engine.open(task.root, { cacheRoot: task.cacheRoot, model: task.model, log });
   const reopenMs = since(t);
-  await reopened.search(task.queries[0] ?? 'main');
+  // A model replaced mid-run makes the reopened index stale (it is dropped): note it, keep the row.
+  const reopenError = await reopened.search(task.queries[0] ?? 'main').then(() => undefined, (error: Error) => error.message);
   await reopened.close();
   return {
     model: task.model, files: stats.files, chunks: stats.chunks,
     sourceBytes: await indexedSourceBytes(engine), indexBytes: await folderBytes(engine.indexDir),
     openMs, coldMs: summary.ms, phaseMs: summary.phaseMs, peakRssAfterIndexMb, noopMs, edit, query,
-    peakRssMb: peak, reopenMs, reopenRssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
+    peakRssMb: peak, reopenMs, reopenRssMb: Math.round(process.memoryUsage().rss / 2 ** 20), reopenError,
   };
 }
 
