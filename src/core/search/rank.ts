@@ -19,7 +19,7 @@ export interface Candidate {
 }
 
 /** Share of the fused score given to the lexical channel, by query kind (the rest is dense). */
-export const LEXICAL_SHARE = { identifier: 0.85, natural: 0.6 } as const;
+export const LEXICAL_SHARE = { identifier: 0.8, natural: 0.5 } as const;
 /** A chunk that defines the queried identifier: score x (1 + this). Range 0..2. */
 export const DEFINITION_BOOST = 1.0;
 /** Query words found in the chunk's name: up to x (1 + this). */
@@ -34,6 +34,13 @@ export const VENDORED_FACTOR = 0.5;
 export const DOC_FACTOR = { identifier: 0.5, natural: 0.5 } as const;
 /** Code that belongs to no symbol (imports, top-level statements). */
 export const BLOCK_FACTOR = 0.8;
+/** A field, property or variable on its own. */
+export const MEMBER_FACTOR = 0.7;
+/** The file's name (without extension, `-` and `_`) is an identifier of the query... */
+export const FILE_NAMED_IDENTIFIER_BOOST = 1.5;
+/** ...or one of its words of at least MIN_FILE_WORD letters. */
+export const FILE_NAMED_WORD_BOOST = 1.25;
+const MIN_FILE_WORD = 4;
 /** The n-th result from one file (0-based) is multiplied by this to the power n. */
 export const FILE_SATURATION = 0.5;
 /** Share of the mean of a file's other best chunk scores added to a chunk: files about the query rank up. */
@@ -74,6 +81,9 @@ export function applyPriors(candidates: Candidate[], query: AnalysedQuery): void
     if (VENDORED_PATH.test(chunk.path)) multiply(c, 'vendored', VENDORED_FACTOR);
     if (chunk.isDoc && !query.mentionsDocs) multiply(c, 'doc', DOC_FACTOR[query.kind]);
     if (chunk.kind === 'block') multiply(c, 'block', BLOCK_FACTOR);
+    if (MEMBER_KINDS.has(chunk.kind) && chunk.extraNames.length === 0) multiply(c, 'member', MEMBER_FACTOR);
+    if (fileStemMatches(chunk.path, query.identifiers)) multiply(c, 'file-name', FILE_NAMED_IDENTIFIER_BOOST);
+    else if (fileStemMatches(chunk.path, query.words.filter((w) => w.length >= MIN_FILE_WORD))) multiply(c, 'file-name', FILE_NAMED_WORD_BOOST);
   }
 }
 
@@ -113,6 +123,15 @@ export function saturateFiles(candidates: Candidate[]): Candidate[] {
 
 function byScore(a: Candidate, b: Candidate): number {
   return b.score - a.score || a.chunk.path.localeCompare(b.chunk.path) || a.chunk.startLine - b.chunk.startLine;
+}
+
+/** Data members (fields, properties, variables) explain less than the code that uses them. */
+const MEMBER_KINDS = new Set(['field', 'property', 'variable']);
+
+/** The file is named after what the query asks for: `Session` -> session.ex, "cookie store" -> cookie.ex. */
+function fileStemMatches(path: string, identifiers: string[]): boolean {
+  const stem = path.slice(path.lastIndexOf('/') + 1).replace(/\..*$/, '').toLowerCase().replace(/[-_]/g, '');
+  return identifiers.some((id) => id.replace(/[-_]/g, '') === stem);
 }
 
 function multiply(c: Candidate, name: string, factor: number): void {
