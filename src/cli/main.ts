@@ -28,6 +28,7 @@ interface SearchCliOptions extends CommonOptions {
   queries?: string;
   mode?: SearchMode;
   explain?: boolean;
+  raw?: boolean;
 }
 
 const program = new Command()
@@ -94,12 +95,13 @@ withCommon(program.command('search'))
   .option('--queries <file>', 'batch mode: a JSONL file of {"id", "query"}; prints one JSON line per query')
   .option('--json', 'print results as JSON')
   .option('--explain', 'show the scores behind each rank')
+  .option('--raw', 'rank by channel scores alone, without the ranking priors')
   .action(async (query: string | undefined, o: SearchCliOptions) => {
     if (!query && !o.queries) throw new UserError('give a query, or --queries FILE');
     const filters: SearchFilters = { languages: o.lang as LanguageId[] | undefined, include: o.path, exclude: o.excludePath, kind: o.kind };
     const engines = await openForSearch(o);
     try {
-      const search = async (q: string) => (await Promise.all(engines.map((e) => e.search(q, { k: o.k, mode: o.mode, filters }))))
+      const search = async (q: string) => (await Promise.all(engines.map((e) => e.search(q, { k: o.k, mode: o.mode, filters, raw: o.raw }))))
         .flat().sort((a, b) => b.score - a.score).slice(0, o.k);
       if (o.queries) {
         for await (const { id, query: q } of readQueries(o.queries)) {

@@ -39,6 +39,8 @@ export interface SearchOptions {
   k?: number;
   mode?: SearchMode;
   filters?: SearchFilters;
+  /** Channel scores only, no ranking priors. */
+  raw?: boolean;
 }
 
 export interface SimilarTarget {
@@ -187,7 +189,7 @@ export class Engine {
     const mode = options.mode ?? (this.embedder ? 'hybrid' : 'lexical');
     if (mode !== 'lexical' && !this.embedder) throw new UserError(`search mode '${mode}' needs a model (--model)`);
     const queryVector = mode !== 'lexical' ? await this.embedder!.embedQuery(query) : undefined;
-    const candidates = searchIndex(state, { query, k: options.k ?? DEFAULT_K, mode, filters: options.filters, queryVector });
+    const candidates = searchIndex(state, { query, k: options.k ?? DEFAULT_K, mode, filters: options.filters, queryVector, raw: options.raw });
     return Promise.all(candidates.map((c) => this.toResult(c)));
   }
 

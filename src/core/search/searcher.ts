@@ -19,6 +19,8 @@ export interface SearchRequest {
   queryVector?: Float32Array;
   /** Slots never to return (find-similar excludes its own chunk). */
   excludeSlots?: Set<number>;
+  /** Rank by the fused channel scores alone, without priors (to see what the channels do). */
+  raw?: boolean;
 }
 
 /** Candidates taken from each channel before fusion. */
@@ -52,6 +54,7 @@ export function searchIndex(state: IndexState, request: SearchRequest): Candidat
   const candidates = [...bySlot.values()];
   if (request.mode === 'dense') for (const c of candidates) c.lexical = 0;
   fuse(candidates, query, useDense, request.mode === 'dense');
+  if (request.raw) return candidates.sort((a, b) => b.score - a.score).slice(0, request.k);
   applyPriors(candidates, query);
   addFileContext(candidates);
   return saturateFiles(candidates).slice(0, request.k);
