@@ -13,6 +13,7 @@ import glob
 import json
 import os
 import random
+import re
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 WORK = os.path.join(HERE, 'work')
@@ -22,6 +23,10 @@ MAX_NAME_SHARE = 0.15
 MAX_DOC_CHARS = 6000
 BENCH_PER_LANG = 400
 BENCH_MAX_CHARS = 2500
+# lint directives and extraction misfires (a Rust `pub(crate)` field read as a function `pub`)
+NOISE_QUERY = re.compile(r'^\s*(swiftlint|eslint|tslint|pylint|rubocop|noinspection|nolint|noqa|type:\s*ignore|'
+                         r'prettier-ignore|clang-format|NOLINT|@ts-|istanbul|c8 ignore|jshint|jscs)', re.I)
+NOISE_NAMES = {'pub', 'if', 'for', 'while', 'switch', 'return'}
 
 
 def holdout_rules():
@@ -68,6 +73,9 @@ def main():
         kept = 0
         names = 0
         for p in pairs:
+            if NOISE_QUERY.search(p['q']) or p.get('name') in NOISE_NAMES:
+                dropped['noise'] += 1
+                continue
             if p['h'] in reserved or (p['dh'] and p['dh'] in reserved):
                 dropped['reserved'] += 1
                 continue

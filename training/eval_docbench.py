@@ -48,11 +48,13 @@ def mrr_at_10(qe, de, gold):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--dims', default='64,128,256')
+    ap.add_argument('--model', default=os.path.join(HERE, 'work', 'model.pt'))
+    ap.add_argument('--out', default=os.path.join(HERE, 'work', 'docbench-scores.json'))
     args = ap.parse_args()
     torch.set_num_threads(2)
     cfg = json.load(open(os.path.join(X.MODEL_DIR, 'featurizer.json')))
     rows = [json.loads(l) for l in open(BENCH)]
-    model = X.load()
+    model = X.load(args.model)
     qe = embed(model, [r['query'] for r in rows], cfg)
     de = embed(model, [r['text'] for r in rows], cfg)
     scores = {}
@@ -69,7 +71,7 @@ def main():
         scores[dim] = {'mean_over_languages': round(mean, 4), 'all_mixed': round(mrr_at_10(q, d, list(range(len(rows)))), 4),
                        'per_language': per, 'queries': len(rows)}
     print(json.dumps(scores, indent=1))
-    json.dump(scores, open(os.path.join(HERE, 'work', 'docbench-scores.json'), 'w'), indent=1)
+    json.dump(scores, open(args.out, 'w'), indent=1)
 
 
 if __name__ == '__main__':

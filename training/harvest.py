@@ -25,7 +25,7 @@ import extract as X
 HERE = os.path.dirname(os.path.abspath(__file__))
 WORK = os.path.join(HERE, 'work')
 MAX_FILE_BYTES = 1_000_000
-RESERVED_FILE = os.path.join(os.path.dirname(HERE), '..', 'shared', 'reserved-corpora.txt')
+
 
 # Package-directory names of the reserved projects (any packaging, vendored copies included).
 RESERVED_DIRS = {

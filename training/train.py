@@ -31,13 +31,17 @@ def load_feats(prefix):
     return off, ids, w
 
 
-def gather(feats, rows, cap):
+def gather(feats, rows, cap, dropout=0.0, rng=None):
+    """EmbeddingBag inputs for `rows`; with dropout, each feature's weight is zeroed with that probability."""
     off, ids, w = feats
     starts = off[rows]
     lens = np.minimum(off[rows + 1] - starts, cap)
     idx = np.concatenate([np.arange(s, s + n) for s, n in zip(starts, lens)]) if len(rows) else np.zeros(0, np.int64)
     offsets = np.concatenate([[0], np.cumsum(lens)[:-1]])
-    return torch.from_numpy(ids[idx]), torch.from_numpy(offsets), torch.from_numpy(w[idx])
+    weights = w[idx]
+    if dropout > 0:
+        weights = weights * (rng.random(len(weights)) >= dropout).astype(np.float32)
+    return torch.from_numpy(ids[idx]), torch.from_numpy(offsets), torch.from_numpy(weights)
 
 
 class Encoder(torch.nn.Module):
@@ -68,6 +72,7 @@ def main():
     ap.add_argument('--lr', type=float, default=0.003)
     ap.add_argument('--temperature', type=float, default=0.05)
     ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--dropout', type=float, default=0.0, help='feature dropout (training only)')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -92,8 +97,8 @@ def main():
             for g in opt.param_groups:
                 g['lr'] = args.lr * min(1.0, (step + 1) / 100) * max(0.05, 1 - frac)
             rows = perm[b:b + args.batch]
-            eq = model(*gather(q, rows, 256))
-            ed = model(*gather(d, rows, TRAIN_MAX_FEATURES))
+            eq = model(*gather(q, rows, 256, args.dropout, rng))
+            ed = model(*gather(d, rows, TRAIN_MAX_FEATURES, args.dropout, rng))
             loss = info_nce(eq, ed, args.temperature)
             opt.zero_grad()
             loss.backward()
