@@ -35,7 +35,8 @@ const EXTENSION = { bash: '.sh', c: '.c', cpp: '.cpp', csharp: '.cs', elixir: '.
 function writeCorpus(lang, items, dir) {
   for (const e of items) {
     const lines = e.text.split('\n');
-    let rel = lines[0].replace(/^\/+/, '');
+    // Packages ship code under dist/, build/...: folders a workspace index skips on purpose.
+    let rel = lines[0].replace(/^\/+/, '').replace(/(^|\/)(dist|build|out|target|vendor|node_modules)\//g, '$1$2-src/');
     if (!/\.[A-Za-z0-9]+$/.test(path.basename(rel))) rel += EXTENSION[lang] ?? '.txt';
     const file = path.join(dir, e.id.replace(/[^\w.-]/g, '_'), rel);
     mkdirSync(path.dirname(file), { recursive: true });
