@@ -34,17 +34,31 @@ export function groupByFile(results: readonly SearchResult[]): FileGroup[] {
 }
 
 /** Readable names of the engine's score channels; unknown keys are shown as they are. */
-const CHANNEL_LABELS: Record<string, string> = {
-  lexical_raw: 'lexical',
-  dense_raw: 'semantic',
+/** Plain words for the ranking factors the engine reports (src/core/search/rank.ts). */
+const FACTOR_WORDS: Record<string, string> = {
+  definition: 'defines the name you searched for',
+  name: 'its name has words of the query',
+  path: 'its path has words of the query',
+  'file-name': 'the file is named after the query',
+  'file-context': 'other parts of this file match too',
+  test: 'test code (ranked lower)',
+  vendored: 'vendored or generated code (ranked lower)',
+  doc: 'documentation (ranked lower for code queries)',
+  block: 'code outside any symbol (ranked lower)',
+  member: 'a field or variable (ranked lower)',
+  'file-saturation': 'another result from the same file (ranked lower)',
 };
 
-/** Why a result matched: its score, its channel scores and the query words found in its names. */
+/** Why a result matched, in words: channel evidence, the factors that moved it, matched names. */
 export function whyText(result: SearchResult, query: string): string {
+  const s = result.scores ?? {};
   const parts = [`score ${formatNumber(result.score)}`];
-  for (const [key, value] of Object.entries(result.scores ?? {})) {
-    parts.push(`${CHANNEL_LABELS[key] ?? key} ${formatNumber(value)}`);
+  if (s.lexical_raw) {
+    const share = s.coverage ? `, ${Math.round(s.coverage * 100)}% of the query's weight` : '';
+    parts.push(`lexical ${formatNumber(s.lexical_raw)} (keywords${share})`);
   }
+  if (s.dense_raw) parts.push(`semantic ${formatNumber(s.dense_raw)} (meaning)`);
+  for (const [key, words] of Object.entries(FACTOR_WORDS)) if (s[key] !== undefined) parts.push(words);
   const matched = matchedNames(result, query);
   const names = matched.length ? `; matched names: ${matched.join(', ')}` : '';
   return parts.join(' · ') + names;
