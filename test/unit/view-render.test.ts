@@ -84,3 +84,10 @@ test('webviewShell sets a strict nonce CSP and escapes its URIs', async () => {
   assert.match(html, /<title>&lt;t&gt;<\/title>/);
   assert.doesNotMatch(html, /https?:/);
 });
+
+test('docSummary keeps the first paragraph as flowing text', async () => {
+  const { docSummary } = await import('../../src/extension/views/render');
+  assert.equal(docSummary('Dispatches the request and\n   on top of that handles errors.\n\n.. versionadded:: 0.7'), 'Dispatches the request and on top of that handles errors.');
+  assert.equal(docSummary(''), '');
+  assert.ok(docSummary('x'.repeat(1000)).length <= 240);
+});

@@ -9,6 +9,8 @@ import { escapeHtml, highlight, queryWords } from './escape';
 
 /** Lines of a snippet shown in the search view (the engine sends up to 40). */
 export const SNIPPET_VIEW_LINES = 8;
+/** Longest doc summary shown in the explain view. */
+const DOC_SUMMARY_CHARS = 240;
 /** Lines of a doc comment shown in the explain view. */
 const DOC_VIEW_LINES = 4;
 
@@ -133,6 +135,14 @@ export function renderResults(results: readonly SearchResult[], query: string): 
   return groupByFile(results).map((g) => renderGroup(g, query, multiRoot)).join('');
 }
 
+/** A doc's first paragraph as flowing text: docstrings are hard-wrapped for source files, not for a narrow view. */
+export function docSummary(doc: string): string {
+  const paragraph = doc.trim().split(/\n\s*\n/)[0] ?? '';
+  const lines = paragraph.split('\n').slice(0, DOC_VIEW_LINES);
+  const text = lines.map((l) => l.trim()).join(' ').replace(/\s+/g, ' ');
+  return text.length > DOC_SUMMARY_CHARS ? `${text.slice(0, DOC_SUMMARY_CHARS - 1)}…` : text;
+}
+
 export const EXPLAIN_SECTIONS = ['subject', 'definitions', 'docs', 'similar', 'usages'] as const;
 export type ExplainSection = (typeof EXPLAIN_SECTIONS)[number];
 
@@ -142,7 +152,7 @@ export interface ExplainLabels {
 }
 
 function renderEntry(root: string, e: ExplainEntry): string {
-  const doc = e.doc ? e.doc.split('\n').slice(0, DOC_VIEW_LINES).join('\n') : '';
+  const doc = docSummary(e.doc);
   return `<div class="quarry-entry" role="button" tabindex="0" ${locationAttributes(root, e.path, e.start_line, e.end_line)}>`
     + `<div class="quarry-entry-head"><span class="codicon codicon-${kindIcon(e.kind)}"></span>`
     + `<span class="quarry-name">${escapeHtml(displayName(e.name, e.container))}</span>`
