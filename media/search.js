@@ -130,6 +130,8 @@
     if (!message || typeof message !== 'object') return;
     if (message.type === 'results') {
       results.dataset.mode = message.mode === 'similar' ? 'similar' : 'search';
+      // Which query these results answer: lets a reader (or a test) tell fresh results from stale ones.
+      results.dataset.query = String(message.query ?? '');
       // Rendered by the extension from escaped text only (src/extension/views/render.ts).
       results.innerHTML = String(message.html);
       state.textContent = String(message.state);

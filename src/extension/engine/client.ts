@@ -11,6 +11,9 @@ import * as protocol from '../../server/protocol';
 import { Disposable, toDisposable } from '../util/dispose';
 import type { Log } from '../log';
 
+/** Lets a burst of configuration events settle before the engine reopens its roots. */
+const RECONFIGURE_SETTLE_MS = 250;
+
 /** At most this many crashes within CRASH_WINDOW_MS are restarted automatically. */
 const MAX_CRASHES = 4;
 const CRASH_WINDOW_MS = 3 * 60_000;
@@ -38,6 +41,8 @@ export class EngineClient extends Disposable {
   /** Fires after every successful (re)start, once the roots are open. */
   private readonly startEmitter = this._register(new vscode.EventEmitter<{ restarted: boolean }>());
   readonly onDidStart = this.startEmitter.event;
+  private reconfiguring: Promise<void> | undefined;
+  private reconfigurePending = false;
   /** The model that actually loaded ('none' after a fallback). */
   model = 'none';
 
@@ -68,10 +73,25 @@ export class EngineClient extends Disposable {
     return this.connection;
   }
 
-  /** Reopens the roots with the current settings (workspace folders or settings changed). */
+  /**
+   * Reopens the roots with the current settings (workspace folders or settings changed).
+   * Events come in bursts (granting trust also changes the effective configuration), so
+   * calls are serialised and coalesced: the last one always runs with the settings as they
+   * are by then, never with a snapshot taken mid-burst.
+   */
   async reconfigure(): Promise<void> {
     if (this._state !== 'running' || !this.connection) return void this.start();
-    await this.initialize(await this.connection);
+    this.reconfigurePending = true;
+    this.reconfiguring ??= this.runReconfigure().finally(() => (this.reconfiguring = undefined));
+    return this.reconfiguring;
+  }
+
+  private async runReconfigure(): Promise<void> {
+    while (this.reconfigurePending && this.connection) {
+      this.reconfigurePending = false;
+      await new Promise((resolve) => setTimeout(resolve, RECONFIGURE_SETTLE_MS));
+      await this.initialize(await this.connection);
+    }
     this.startEmitter.fire({ restarted: false });
   }
 

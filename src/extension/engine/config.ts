@@ -3,6 +3,7 @@
  * it reopen them: folders added or removed, engine settings changed, trust granted.
  */
 import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import * as vscode from 'vscode';
 import { workspaceRoots } from '../locations';
 import type { Log } from '../log';
@@ -14,17 +15,24 @@ import type { EngineClient, EngineConfig } from './client';
 export function engineConfig(storage: vscode.Uri): EngineConfig {
   mkdirSync(storage.fsPath, { recursive: true });
   const s = readSettings();
+  const roots = workspaceRoots();
   return {
-    roots: workspaceRoots(),
+    roots,
     settings: {
       cacheRoot: storage.fsPath,
-      model: s.model,
+      model: resolveModel(s.model, roots[0]),
       provider: s.executionProvider,
       maxFileBytes: s.maxFileSize,
       include: s.include,
       exclude: s.exclude,
     },
   };
+}
+
+/** A relative model folder means relative to the (first) workspace folder, not the engine's cwd. */
+function resolveModel(model: string, firstRoot: string | undefined): string {
+  if (model === 'default' || model === 'none' || path.isAbsolute(model) || !firstRoot) return model;
+  return path.resolve(firstRoot, model);
 }
 
 export class EngineConfigWatcher extends Disposable {

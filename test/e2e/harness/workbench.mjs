@@ -104,6 +104,8 @@ export async function search(view, query, { expectName, timeout = 30_000 } = {})
   const input = view.locator('#quarry-query');
   await input.fill('');
   await input.pressSequentially(query, { delay: 10 });
+  // Wait for the answer to this query, not the results of the previous one.
+  await view.locator(`#quarry-results[data-query="${query.replace(/["\\]/g, '\\$&')}"]`).waitFor({ state: 'attached', timeout });
   const results = view.locator('#quarry-results .quarry-result');
   const target = expectName ? results.filter({ has: view.locator('.quarry-name', { hasText: expectName }) }) : results;
   await target.first().waitFor({ state: 'visible', timeout });
