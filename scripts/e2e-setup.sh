@@ -3,7 +3,7 @@
 # result is already there): Debian's Chromium and ripgrep plus the headers code-server's
 # native modules build against, the ripgrep cache that keeps @vscode/ripgrep offline,
 # code-server 4.100.3 in the repository's gitignored .cache/code-server, and playwright-core
-# (a devDependency). See /work/shared/TESTING-IN-VSCODE.md for why each piece is needed.
+# (a devDependency). See ../shared/TESTING-IN-VSCODE.md (beside the repository) for why each piece is needed.
 #
 # Usage: bash scripts/e2e-setup.sh        (CI calls this before `npm run test:e2e`)
 set -euo pipefail
