@@ -71,7 +71,13 @@ export async function contextMenu(page, line, item) {
   await line.click({ button: 'right' });
   const entry = page.locator('.monaco-menu .action-item', { hasText: item }).first();
   await entry.waitFor({ state: 'visible', timeout: 10_000 });
+  await entry.hover();
   await entry.click();
+  // A click that lands while the menu is still settling can leave it open with the item
+  // focused: Enter then runs it, as a person would do.
+  const menu = page.locator('.monaco-menu').first();
+  const closed = await menu.waitFor({ state: 'hidden', timeout: 2_000 }).then(() => true, () => false);
+  if (!closed) await page.keyboard.press('Enter');
 }
 
 /** Clicks the Quarry icon in the activity bar (opening its side bar). */
