@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Downloads the packagings of the reserved evaluation projects listed in reserved-packages.txt
-# into training/work/reserved/, ONLY to hash their functions (harvest.py reserved) so that
+# into the reserved/ folder of the gitignored training work folder, ONLY to hash their functions (harvest.py reserved) so that
 # training drops any copy of them. Never used as training data.
 set -u
 cd "$(dirname "$0")"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Downloads every package listed in training/sources.txt into training/work/ (gitignored).
 # npm: `npm pack`; deb: `apt-get download`; src: `apt-get source --download-only` through a
-# private apt configuration (training/work/apt) so the system's sources are left untouched.
+# private apt configuration (apt/ in the gitignored training work folder) so the system's sources are left untouched.
 set -u
 cd "$(dirname "$0")"
 W=work; mkdir -p $W/npm $W/debs $W/srcpkg $W/apt/lists/partial
