@@ -94,10 +94,6 @@ export class Engine {
     return this.state !== undefined && this.state.files.size + this.state.skipped.size > 0;
   }
 
-  get embedderInfo() {
-    return this.embedder?.info;
-  }
-
   /** Loads the saved index, if any. A corrupt or outdated one is dropped (the next index() rebuilds). */
   private async load(): Promise<void> {
     for (let attempt = 1; ; attempt++) {

@@ -32,7 +32,7 @@ export function lexicalFields(chunk: Chunk): FieldTokens {
 }
 
 /** The file stem (repeated) and its nearest folders. */
-export function pathTokens(relPath: string): string[] {
+function pathTokens(relPath: string): string[] {
   const segments = relPath.split('/');
   const file = segments.pop() ?? '';
   const stem = file.replace(/\.[^.]+$/, '');

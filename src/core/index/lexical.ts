@@ -199,12 +199,6 @@ export class LexicalIndex {
     return this.scratch;
   }
 
-  /** Document frequency of a term among indexed chunks (approximate until compaction). */
-  documentFrequency(term: string): number {
-    const id = this.termIds.get(term);
-    return id === undefined ? 0 : this.postings[id].length;
-  }
-
   private pseudoTermFrequency(slot: number, packed: number, averages: number[]): number {
     let tf = 0;
     for (let f = 0; f < 4; f++) {

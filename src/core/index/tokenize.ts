@@ -148,7 +148,3 @@ export function tokenizePath(relPath: string, sink: string[] = []): string[] {
   const withoutExtension = relPath.replace(/\.[^./]+$/, '');
   return tokenize(withoutExtension.replace(/[/\\.-]+/g, ' '), sink);
 }
-
-export function isStopWord(token: string): boolean {
-  return STOP_WORDS.has(token);
-}

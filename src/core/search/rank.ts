@@ -72,18 +72,30 @@ export function fuse(candidates: Candidate[], query: AnalysedQuery, hasDense: bo
 /** Multiplies in the priors. */
 export function applyPriors(candidates: Candidate[], query: AnalysedQuery): void {
   const queryStems = new Set([...query.terms.keys()].filter((t) => !query.identifiers.includes(t) || !/_/.test(t)));
+  const fileWords = query.words.filter((w) => w.length >= MIN_FILE_WORD);
+  // Candidates share files: the path-only factors are computed once per path.
+  const byPath = new Map<string, { path: number; fileName: number }>();
+  const pathFactors = (path: string) => {
+    let f = byPath.get(path);
+    if (!f) {
+      const fileName = fileStemMatches(path, query.identifiers) ? FILE_NAMED_IDENTIFIER_BOOST
+        : fileStemMatches(path, fileWords) ? FILE_NAMED_WORD_BOOST : 1;
+      byPath.set(path, (f = { path: pathFactor(path, queryStems), fileName }));
+    }
+    return f;
+  };
   for (const c of candidates) {
     const chunk = c.chunk;
+    const perPath = pathFactors(chunk.path);
     multiply(c, 'definition', definitionFactor(chunk, query));
     multiply(c, 'name', 1 + NAME_WORDS_BOOST * overlap(nameWords(chunk), queryStems));
-    multiply(c, 'path', pathFactor(chunk.path, queryStems));
+    multiply(c, 'path', perPath.path);
     if (!query.mentionsTests && TEST_PATH.test(chunk.path)) multiply(c, 'test', TEST_FACTOR);
     if (VENDORED_PATH.test(chunk.path)) multiply(c, 'vendored', VENDORED_FACTOR);
     if (chunk.isDoc && !query.mentionsDocs) multiply(c, 'doc', DOC_FACTOR[query.kind]);
     if (chunk.kind === 'block') multiply(c, 'block', BLOCK_FACTOR);
     if (MEMBER_KINDS.has(chunk.kind) && chunk.extraNames.length === 0) multiply(c, 'member', MEMBER_FACTOR);
-    if (fileStemMatches(chunk.path, query.identifiers)) multiply(c, 'file-name', FILE_NAMED_IDENTIFIER_BOOST);
-    else if (fileStemMatches(chunk.path, query.words.filter((w) => w.length >= MIN_FILE_WORD))) multiply(c, 'file-name', FILE_NAMED_WORD_BOOST);
+    multiply(c, 'file-name', perPath.fileName);
   }
 }
 
