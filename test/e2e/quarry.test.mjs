@@ -5,9 +5,10 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { openWorkbench } from './harness/browser.mjs';
-import { startCodeServer, stopCodeServer } from './harness/codeServer.mjs';
+import { startCodeServer } from './harness/codeServer.mjs';
+import { endSession } from './harness/session.mjs';
 import { HOSTILE_FUNCTION, HOSTILE_NAME, lineOf } from './harness/fixture.mjs';
-import { activationErrors, extHostLog, keepLogs } from './harness/logs.mjs';
+import { activationErrors, extHostLog } from './harness/logs.mjs';
 import {
   activeTab, contextMenu, cursorPosition, editorLine, eventually, openFile, openQuarryContainer, readResults,
   runCommand, search, waitForStatus, webview,
@@ -27,14 +28,7 @@ before(async () => {
   page = wb.page;
 });
 
-after(async () => {
-  await wb?.shot('final');
-  await wb?.browser.close();
-  if (server) {
-    keepLogs(server, ARTEFACTS);
-    await stopCodeServer(server);
-  }
-});
+after(() => endSession(wb, server, ARTEFACTS));
 
 /** The search view, opened from the activity bar. */
 async function searchView() {

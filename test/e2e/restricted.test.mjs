@@ -6,8 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { openWorkbench } from './harness/browser.mjs';
-import { startCodeServer, stopCodeServer } from './harness/codeServer.mjs';
-import { activationErrors, extHostLog, keepLogs, logFiles } from './harness/logs.mjs';
+import { startCodeServer } from './harness/codeServer.mjs';
+import { endSession } from './harness/session.mjs';
+import { activationErrors, extHostLog, logFiles } from './harness/logs.mjs';
 import { readFileSync } from 'node:fs';
 import { eventually, openQuarryContainer, readResults, runCommand, search, waitForStatus, webview } from './harness/workbench.mjs';
 
@@ -29,14 +30,7 @@ before(async () => {
   page = wb.page;
 });
 
-after(async () => {
-  await wb?.shot('final');
-  await wb?.browser.close();
-  if (server) {
-    keepLogs(server, ARTEFACTS);
-    await stopCodeServer(server);
-  }
-});
+after(() => endSession(wb, server, ARTEFACTS));
 
 uiTest('the folder opens in Restricted Mode', async () => {
   await page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: 'Restricted Mode' }).first()
