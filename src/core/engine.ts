@@ -13,7 +13,7 @@ import { SymbolParser } from './parse/symbols';
 import { defaultCacheRoot, indexDirFor } from './index/cacheDir';
 import { IndexState, type StoredChunk } from './index/indexState';
 import { LexicalIndex } from './index/lexical';
-import { CorruptIndexError, IndexChangedError, IndexStore, KEEP } from './index/store';
+import { CorruptIndexError, IndexChangedError, IndexStore, KEEP, type PartContent } from './index/store';
 import { VectorIndex } from './index/vectors';
 import { absolutePath, type IndexProgress, type IndexSummary, runIndexJob } from './indexer';
 import type { Candidate } from './search/rank';
@@ -165,9 +165,9 @@ export class Engine {
         embedder: this.embedder,
         discover: { maxFileBytes: this.options.maxFileBytes, include: this.options.include, exclude: this.options.exclude },
         checkpoint: async () => {
-          const parts: Record<string, Buffer | typeof KEEP> = {
+          const parts: Record<string, PartContent | typeof KEEP> = {
             lexical: state.serializeLexical(),
-            catalog: state.serializeCatalog(),
+            catalog: await state.serializeCatalog(),
           };
           if (state.vectors) parts.vectors = await state.vectors.serialize();
           this.generation = (await store.commit(parts, meta)).generation;

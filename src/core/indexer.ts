@@ -14,6 +14,7 @@ import type { IndexState } from './index/indexState';
 import { ParsePool } from './prepare/parsePool';
 import { prepareChunks, type PreparedChunks } from './prepare/prepareChunks';
 import type { SymbolParser } from './parse/symbols';
+import { TimeSlicer } from './timeSlice';
 import type { DiscoveredFile, SkipReason } from './types';
 
 export interface IndexProgress {
@@ -140,8 +141,13 @@ async function prepareBatch(
   let outcomes: (PreparedFile | 'unchanged' | undefined)[];
   if (pool) outcomes = await Promise.all(batch.map((file, n) => prepareFile(job, file, contents[n], pool)));
   else {
+    // Parsing is synchronous: let searches in between files.
+    const slicer = new TimeSlicer();
     outcomes = [];
-    for (const [n, file] of batch.entries()) outcomes.push(await prepareFile(job, file, contents[n], pool));
+    for (const [n, file] of batch.entries()) {
+      outcomes.push(await prepareFile(job, file, contents[n], pool));
+      await slicer.yieldIfDue();
+    }
   }
   const prepared: PreparedFile[] = [];
   for (const p of outcomes) {
@@ -156,17 +162,21 @@ async function prepareBatch(
 
 async function indexPrepared(job: IndexJob, prepared: PreparedFile[], summary: IndexSummary, phaseMs: Record<string, number>): Promise<void> {
   const vectors = job.embedder ? await timed(phaseMs, 'embed', () => embedPrepared(job, prepared)) : undefined;
-  const t = Date.now();
+  const slicer = new TimeSlicer();
   const vectorMsBefore = job.state.vectorInsertMs;
-  prepared.forEach((p, i) => {
+  let indexMs = 0;
+  for (const [i, p] of prepared.entries()) {
+    const t = performance.now();
     const { file, contentHash, chunks, fields, note } = p;
     job.state.putFile({ path: file.relPath, language: file.language, size: file.size, mtimeMs: file.mtimeMs, contentHash, note }, chunks, vectors?.[i], fields);
     summary.changedFiles++;
-  });
+    indexMs += performance.now() - t;
+    await slicer.yieldIfDue();
+  }
   // 'index' is the lexical index and chunk metadata; 'vectors' the HNSW inserts within it.
-  const vectorMs = Math.round(job.state.vectorInsertMs - vectorMsBefore);
-  phaseMs.vectors += vectorMs;
-  phaseMs.index += Date.now() - t - vectorMs;
+  const vectorMs = job.state.vectorInsertMs - vectorMsBefore;
+  phaseMs.vectors += Math.round(vectorMs);
+  phaseMs.index += Math.round(indexMs - vectorMs);
 }
 
 /** Checks and chunks one file. Undefined: skipped (reason recorded). */

@@ -107,7 +107,7 @@ test('serialize and deserialize keep vectors, deletions and recall', async () =>
     index.remove(label);
     data.delete(label);
   }
-  const copy = await VectorIndex.deserialize(await index.serialize(), DIM);
+  const copy = await VectorIndex.deserialize(Buffer.concat(await index.serialize()), DIM);
   assert.equal(copy.size(), index.size());
   assert.equal(copy.getVector(5), undefined);
   assert.ok(copy.getVector(500)!.every((x, i) => Math.abs(x - data.get(500)![i]) < 1e-5));
@@ -117,14 +117,14 @@ test('serialize and deserialize keep vectors, deletions and recall', async () =>
   copy.add(5, v);
   copy.add(COUNT + 10, v);
   assert.equal(copy.size(), index.size() + 2);
-  await assert.rejects(VectorIndex.deserialize(await index.serialize(), DIM + 1), /dimension/);
+  await assert.rejects(VectorIndex.deserialize(Buffer.concat(await index.serialize()), DIM + 1), /dimension/);
 });
 
 test('empty index, k larger than the index, and wrong dimensions', async () => {
   const index = new VectorIndex(DIM);
   const [v, w] = unitVectors(2, 7);
   assert.deepEqual(index.search(v, 5), []);
-  const empty = await VectorIndex.deserialize(await index.serialize(), DIM);
+  const empty = await VectorIndex.deserialize(Buffer.concat(await index.serialize()), DIM);
   assert.equal(empty.size(), 0);
   index.add(1, v);
   index.add(2, w);

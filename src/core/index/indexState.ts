@@ -7,6 +7,7 @@ import type { Chunk, LanguageId, SkipReason } from '../types';
 import { LexicalIndex, type FieldTokens } from './lexical';
 import { lexicalFields } from './chunkText';
 import type { VectorIndex } from './vectors';
+import { TimeSlicer } from '../timeSlice';
 
 /** What the index keeps of a chunk: everything but the body, which is read from disk when shown. */
 export type StoredChunk = Omit<Chunk, 'body'> & { slot: number; textHash: string };
@@ -24,6 +25,8 @@ export interface FileEntry {
 
 /** Doc text kept per chunk (for display and explanations); the full doc is in the file. */
 const STORED_DOC_CHARS = 600;
+/** Catalog entries stringified between two chances for searches to run. */
+const CATALOG_SLICE = 2000;
 /** Compact the lexical postings when this share of them belongs to removed chunks. */
 const COMPACT_DEAD_FRACTION = 0.2;
 
@@ -106,19 +109,48 @@ export class IndexState {
   }
 
   /** The lexical part, compacted first so that no removed chunk's postings are saved. */
-  serializeLexical(): Buffer {
+  serializeLexical(): Buffer[] {
     this.freeSlots = this.lexical.compact();
     return this.lexical.serialize();
   }
 
-  /** Chunk metadata and catalog as JSON (the lexical and vector parts serialise themselves). */
-  serializeCatalog(): Buffer {
-    const chunks = this.chunks.filter((c): c is StoredChunk => c !== undefined);
-    return Buffer.from(JSON.stringify({
-      files: [...this.files.values()],
-      skipped: [...this.skipped],
-      chunks,
-    }));
+  /**
+   * Chunk metadata and catalog as JSON (the lexical and vector parts serialise themselves),
+   * stringified a slice of entries at a time with turns of the event loop between slices:
+   * at 200k chunks one JSON.stringify would hold searches up for a second.
+   */
+  async serializeCatalog(slicer = new TimeSlicer()): Promise<Buffer[]> {
+    const pieces: Buffer[] = [];
+    const writeArray = async <T>(key: string, items: Iterable<T>, last: boolean) => {
+      pieces.push(Buffer.from(`${JSON.stringify(key)}:[`));
+      let slice: T[] = [];
+      let first = true;
+      const flush = () => {
+        if (slice.length === 0) return;
+        const json = JSON.stringify(slice);
+        pieces.push(Buffer.from((first ? '' : ',') + json.slice(1, -1)));
+        first = false;
+        slice = [];
+      };
+      for (const item of items) {
+        slice.push(item);
+        if (slice.length === CATALOG_SLICE) {
+          flush();
+          await slicer.yieldIfDue();
+        }
+      }
+      flush();
+      pieces.push(Buffer.from(last ? ']}' : '],'));
+    };
+    pieces.push(Buffer.from('{'));
+    await writeArray('files', this.files.values(), false);
+    await writeArray('skipped', this.skipped, false);
+    await writeArray('chunks', this.liveChunks(), true);
+    return pieces;
+  }
+
+  private *liveChunks(): Generator<StoredChunk> {
+    for (const chunk of this.chunks) if (chunk !== undefined) yield chunk;
   }
 
   static fromParts(catalog: Buffer, lexical: LexicalIndex, vectors?: VectorIndex): IndexState {

@@ -241,7 +241,8 @@ export class LexicalIndex {
   }
 
   /** Serialises postings as they are; call `compact()` first to leave removed chunks out. */
-  serialize(): Buffer {
+  /** The index as pieces of one binary part, in order (the store writes them without concatenating). */
+  serialize(): Buffer[] {
     const termBytes = Buffer.from(this.terms.join('\n'), 'utf8');
     const total = this.postings.reduce((n, p) => n + p.length, 0);
     const header = new Uint32Array([FORMAT_MAGIC, this.terms.length, this.slotCount, total, termBytes.length]);
@@ -258,7 +259,7 @@ export class LexicalIndex {
       Buffer.from(slots.buffer), Buffer.from(tfs.buffer)];
     for (const f of this.fieldLengths) parts.push(Buffer.from(f.buffer, 0, this.slotCount * 4));
     parts.push(pad4(Buffer.from(this.alive.buffer, 0, this.slotCount)));
-    return Buffer.concat(parts);
+    return parts;
   }
 
   static deserialize(buf: Buffer): LexicalIndex {

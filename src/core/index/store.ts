@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { TimeSlicer } from '../timeSlice';
 import { WriteLock } from './lock';
 
 export { IndexLockedError } from './lock';
@@ -28,6 +29,11 @@ const RENAME_RETRY_DELAY_MS = 50;
 
 /** Given instead of a part's content: keep the current generation's file of that part. */
 export const KEEP: unique symbol = Symbol('quarry.store.keep');
+
+/** A part's content: one buffer, or pieces written one after the other (no concatenated copy). */
+export type PartContent = Buffer | readonly Buffer[];
+/** Checksums are computed in pieces of this size, with turns of the event loop between them. */
+const HASH_PIECE_BYTES = 4 * 1024 * 1024;
 
 export interface PartEntry {
   file: string;
@@ -143,7 +149,7 @@ export class IndexStore {
    * longer belongs to it. On failure the previous generation stays current and the new
    * files are removed.
    */
-  async commit(parts: Record<string, Buffer | typeof KEEP>, meta: Record<string, unknown>): Promise<Manifest> {
+  async commit(parts: Record<string, PartContent | typeof KEEP>, meta: Record<string, unknown>): Promise<Manifest> {
     const lock = this.requireLock();
     await lock.assertHeld();
     const generation = Math.max(this.current?.generation ?? 0, this.highestGenerationOnDisk) + 1;
@@ -185,23 +191,24 @@ export class IndexStore {
     return entry;
   }
 
-  private async writePart(name: string, generation: number, content: Buffer, created: string[]): Promise<PartEntry> {
+  private async writePart(name: string, generation: number, content: PartContent, created: string[]): Promise<PartEntry> {
     if (!PART_NAME.test(name)) throw new Error(`invalid index part name "${name}" (letters, digits, _ and - only)`);
     const file = `${name}.${generation}`;
+    const pieces = Buffer.isBuffer(content) ? [content] : content;
     created.push(file);
     try {
-      await writeFileDurably(path.join(this.dir, file), content);
+      await writeFileDurably(path.join(this.dir, file), pieces);
     } catch (error) {
       throw new IndexWriteError(`index part "${name}"`, this.dir, error);
     }
-    return { file, bytes: content.length, sha256: sha256(content) };
+    return { file, bytes: pieces.reduce((n, b) => n + b.length, 0), sha256: await sha256InSlices(pieces) };
   }
 
   private async writeManifest(manifest: Manifest, created: string[]): Promise<void> {
     created.push(MANIFEST_TEMP_NAME);
     const temp = path.join(this.dir, MANIFEST_TEMP_NAME);
     try {
-      await writeFileDurably(temp, Buffer.from(JSON.stringify(manifest, null, 1)));
+      await writeFileDurably(temp, [Buffer.from(JSON.stringify(manifest, null, 1))]);
       await renameWithRetry(temp, path.join(this.dir, MANIFEST_NAME));
     } catch (error) {
       throw new IndexWriteError('the index manifest', this.dir, error);
@@ -282,10 +289,23 @@ function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-async function writeFileDurably(file: string, data: Buffer): Promise<void> {
+/** The sha256 of the pieces laid end to end, hashed a few MB at a time so that searches are not held up. */
+async function sha256InSlices(pieces: readonly Buffer[]): Promise<string> {
+  const hash = createHash('sha256');
+  const slicer = new TimeSlicer();
+  for (const piece of pieces) {
+    for (let at = 0; at < piece.length; at += HASH_PIECE_BYTES) {
+      hash.update(piece.subarray(at, at + HASH_PIECE_BYTES));
+      await slicer.yieldIfDue();
+    }
+  }
+  return hash.digest('hex');
+}
+
+async function writeFileDurably(file: string, pieces: readonly Buffer[]): Promise<void> {
   const handle = await fs.open(file, 'w');
   try {
-    await handle.writeFile(data);
+    for (const piece of pieces) await handle.writeFile(piece);
     await handle.sync();
   } finally {
     await handle.close();

@@ -101,14 +101,15 @@ export class VectorIndex {
   }
 
   /** hnswlib only writes files, so this goes through a private temporary folder. */
-  async serialize(): Promise<Buffer> {
+  /** The index as the pieces of one part: a header with the live labels, then hnswlib's own file. */
+  async serialize(): Promise<Buffer[]> {
     return withTempFile(async (file) => {
-      await this.hnsw.writeIndex(file);
+      await this.hnsw.writeIndex(file); // written on a libuv thread: searches go on meanwhile
       const graph = await fs.readFile(file);
       const header = new Uint32Array(HEADER_WORDS + this.live.size);
       header.set([MAGIC, FORMAT_VERSION, this.dim, this.live.size]);
       header.set([...this.live], HEADER_WORDS);
-      return Buffer.concat([Buffer.from(header.buffer, header.byteOffset, header.byteLength), graph]);
+      return [Buffer.from(header.buffer, header.byteOffset, header.byteLength), graph];
     });
   }
 

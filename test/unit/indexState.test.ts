@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { IndexState } from '../../src/core/index/indexState';
+import { LexicalIndex } from '../../src/core/index/lexical';
+import { TimeSlicer } from '../../src/core/timeSlice';
+import type { Chunk } from '../../src/core/types';
+
+const FILES = 900;
+const CHUNKS_PER_FILE = 7; // 6,300 chunks: several catalog slices
+
+function chunk(file: number, i: number): Chunk & { textHash: string } {
+  return {
+    path: `src/dir${file % 13}/file${file}.ts`, language: 'typescript', kind: i === 0 ? 'class' : 'method',
+    name: `member${i}Of${file}`, container: i === 0 ? [] : [`Class${file}`], signature: `member${i}(a: "quoted", b: number)`,
+    doc: `Doc of ${i} with "quotes", a \\ backslash and ünïcödé`, startLine: i * 10 + 1, endLine: i * 10 + 9,
+    body: `member${i}() { return ${file}; }`, extraNames: [], part: 0, isDoc: false, textHash: `h${file}-${i}`,
+  };
+}
+
+function buildState(): IndexState {
+  const state = new IndexState();
+  for (let f = 0; f < FILES; f++) {
+    const chunks = Array.from({ length: CHUNKS_PER_FILE }, (_, i) => chunk(f, i));
+    state.putFile({ path: chunks[0].path, language: 'typescript', size: 100 + f, mtimeMs: 1000 + f, contentHash: `c${f}` }, chunks);
+  }
+  state.removeFile('src/dir0/file0.ts');
+  state.skipped.set('secret/.env', 'secret');
+  return state;
+}
+
+test('the catalog, written in slices, is one valid JSON document that loads back the same state', async () => {
+  const state = buildState();
+  const catalog = Buffer.concat(await state.serializeCatalog());
+  const parsed = JSON.parse(catalog.toString('utf8'));
+  assert.equal(parsed.files.length, FILES - 1);
+  assert.equal(parsed.chunks.length, (FILES - 1) * CHUNKS_PER_FILE);
+  assert.deepEqual(parsed.skipped, [['secret/.env', 'secret']]);
+
+  const lexical = LexicalIndex.deserialize(Buffer.concat(state.serializeLexical()));
+  const copy = IndexState.fromParts(catalog, lexical);
+  assert.equal(copy.chunkCount, state.chunkCount);
+  assert.deepEqual([...copy.files.keys()].sort(), [...state.files.keys()].sort());
+  for (const entry of state.files.values()) {
+    const copied = copy.files.get(entry.path)!;
+    assert.deepEqual(copied.slots.map((s) => copy.chunks[s]), entry.slots.map((s) => state.chunks[s]));
+  }
+});
+
+test('writing the catalog gives the event loop turns between slices', async () => {
+  const state = buildState();
+  // Counts turns of the event loop: each turn runs the immediate queued by the one before.
+  let turns = 0;
+  let done = false;
+  const tick = () => {
+    turns++;
+    if (!done) setImmediate(tick);
+  };
+  setImmediate(tick);
+  await state.serializeCatalog(new TimeSlicer(0)); // a zero budget yields after every slice
+  done = true;
+  assert.ok(turns >= 2, `timers ran ${turns} times while the catalog was written`);
+});
