@@ -1,7 +1,8 @@
 /**
  * Edit-to-searchable: append a line naming a new identifier to one indexed file, bring the
- * index up to date, and search for the name until the file comes back. The file is then
- * restored (and re-indexed, untimed). Only ever run on private copies of a corpus.
+ * index up to date the way the extension does on a save (that path only, saved later), and
+ * search for the name until the file comes back. The file is then restored (and re-indexed
+ * and saved, untimed). Only ever run on private copies of a corpus.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -33,7 +34,7 @@ export async function editProbe(engine: Engine): Promise<EditResult | undefined>
   await fs.writeFile(target.absPath, Buffer.concat([original, Buffer.from(`\n${comment} ${name} added by the perf bench\n`)]));
   try {
     const start = performance.now();
-    await engine.index();
+    await engine.indexPaths([target.relPath], { deferSave: true });
     const indexMs = since(start);
     const searchStart = performance.now();
     const results = await engine.search(name, { k: 5 });
@@ -41,7 +42,8 @@ export async function editProbe(engine: Engine): Promise<EditResult | undefined>
     return { path: target.relPath, indexMs, searchMs, totalMs: since(start), found: results.some((r) => r.path === target.relPath) };
   } finally {
     await fs.writeFile(target.absPath, original);
-    await engine.index();
+    await engine.indexPaths([target.relPath], { deferSave: true });
+    await engine.save();
   }
 }
 

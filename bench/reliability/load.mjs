@@ -5,6 +5,7 @@
 // latency (p50/p95/p99/max) during indexing and during the soak, and the engine's RSS over time.
 //
 //   npm run build && node bench/reliability/load.mjs [--files 20000] [--soak-s 90] [--out FILE.json]
+//       [--limit-min 9.5] [--server dist/server.js] [--model default]
 //
 // The corpus replicates real source files from node_modules into a temp tree (copies beyond
 // the unique files get their own folders and a distinguishing first line).
@@ -19,7 +20,6 @@ const require = createRequire(import.meta.url);
 const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = require('vscode-jsonrpc/node');
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SERVER = path.join(REPO, 'dist', 'server.js');
 const EXTENSIONS = new Set(['.js', '.ts', '.mjs', '.cjs', '.md', '.py', '.c', '.h', '.cc', '.go', '.rs', '.java', '.sh']);
 const MAX_SOURCE_BYTES = 200_000;
 const FILES_PER_FOLDER = 500;
@@ -29,8 +29,6 @@ const QUERY_GAP_MS = 20;
 /** During the soak: this share of files is rewritten every SOAK_CHANGE_MS, and the engine told. */
 const SOAK_CHANGE_SHARE = 0.01;
 const SOAK_CHANGE_MS = 10_000;
-/** Longest the whole run may take before it gives up (the budget is 10 minutes). */
-const RUN_LIMIT_MS = 9.5 * 60_000;
 const QUERIES = [
   'parse command line arguments', 'read a file asynchronously', 'event emitter listener', 'http request headers',
   'escape html entities', 'semver compare versions', 'walk a directory recursively', 'stream pipe error handling',
@@ -108,6 +106,10 @@ async function main() {
   const files = Number(arg('files', '20000'));
   const soakMs = Number(arg('soak-s', '90')) * 1000;
   const out = arg('out');
+  /** Longest the whole run may take before it gives up (default: under a 10-minute command budget). */
+  const runLimitMs = Number(arg('limit-min', '9.5')) * 60_000;
+  const server = path.resolve(arg('server', path.join(REPO, 'dist', 'server.js')));
+  const model = arg('model', 'default');
   const base = mkdtempSync(path.join(os.tmpdir(), 'quarry-load-'));
   const root = path.join(base, 'corpus');
   const t0 = Date.now();
@@ -115,7 +117,7 @@ async function main() {
     const corpus = buildCorpus(root, files);
     console.error(`corpus: ${corpus.written} files (${corpus.unique} unique) in ${Date.now() - t0} ms`);
 
-    const child = fork(SERVER, [], { execArgv: [], silent: true });
+    const child = fork(server, [], { execArgv: [], silent: true });
     child.stderr.resume();
     const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     let status = { status: 'idle', done: 0, total: 0, files: 0, chunks: 0 };
@@ -131,7 +133,7 @@ async function main() {
     const rss = [];
     const sampler = setInterval(() => rss.push({ s: Math.round((Date.now() - started) / 1000), phase: readyCount ? 'soak' : 'index', rssMb: rssMb(child.pid), chunks: status.chunks }), RSS_SAMPLE_MS);
     await connection.sendRequest('quarry/initialize', {
-      roots: [root], settings: { cacheRoot: path.join(base, 'cache'), model: 'default', provider: 'auto', maxFileBytes: 1_000_000, include: [], exclude: [] },
+      roots: [root], settings: { cacheRoot: path.join(base, 'cache'), model, provider: 'auto', maxFileBytes: 1_000_000, include: [], exclude: [] },
     });
     await connection.sendRequest('quarry/index', {});
 
@@ -146,7 +148,7 @@ async function main() {
       answered++;
       if (results.length) nonEmpty++;
     };
-    while (readyCount === 0 && Date.now() - started < RUN_LIMIT_MS) {
+    while (readyCount === 0 && Date.now() - started < runLimitMs) {
       await ask('index');
       await sleep(QUERY_GAP_MS);
     }
@@ -157,14 +159,17 @@ async function main() {
     const soakStart = Date.now();
     let nextChange = soakStart;
     let changes = 0;
-    while (Date.now() - soakStart < soakMs && Date.now() - started < RUN_LIMIT_MS) {
+    while (Date.now() - soakStart < soakMs && Date.now() - started < runLimitMs) {
       if (Date.now() >= nextChange) {
+        const paths = [];
         for (let i = 0; i < all.length * SOAK_CHANGE_SHARE; i++) {
           const f = all[Math.floor(Math.random() * all.length)];
           writeFileSync(f, `// changed ${changes} ${i}\n${readFileSync(f, 'utf8')}`);
+          paths.push(path.relative(root, f).split(path.sep).join('/'));
         }
         changes++;
-        await connection.sendRequest('quarry/filesChanged', { root, paths: [] });
+        // As the extension's watcher does: the changed paths, relative to the root.
+        await connection.sendRequest('quarry/filesChanged', { root, paths });
         nextChange += SOAK_CHANGE_MS;
       }
       await ask('soak');

@@ -69,6 +69,8 @@ export class Engine {
   private generation = -1;
   /** Name -> definitions, built on first explain and dropped whenever the index changes. */
   private definitions: DefinitionTable | undefined;
+  /** In-memory changes not yet saved (see indexPaths). */
+  private unsaved = false;
 
   private constructor(readonly root: string, readonly indexDir: string, private readonly options: EngineOptions) {}
 
@@ -149,35 +151,80 @@ export class Engine {
 
   /** Brings the index up to date; only changed files are redone. */
   async index(onProgress?: (p: IndexProgress) => void, signal?: AbortSignal): Promise<IndexSummary> {
+    return this.update({ onProgress, signal });
+  }
+
+  /**
+   * Updates only the given paths (relative to the root, forward slashes) without walking the
+   * tree; a folder or an ignore file among them makes it a full run. With `deferSave` the
+   * change stays in memory (searches see it at once) until `save()`: a crash before then
+   * loses nothing, because the saved catalog still holds the files' old sizes and times and
+   * the next full run redoes them.
+   */
+  async indexPaths(paths: readonly string[], options: { onProgress?: (p: IndexProgress) => void; signal?: AbortSignal; deferSave?: boolean } = {}): Promise<IndexSummary> {
+    return this.update({ ...options, paths });
+  }
+
+  /** Whether `indexPaths(..., { deferSave: true })` left changes that `save()` has not written yet. */
+  get hasUnsavedChanges(): boolean {
+    return this.unsaved;
+  }
+
+  /** Writes changes left by deferred saves. */
+  async save(): Promise<void> {
+    const state = this.state;
+    if (!this.unsaved || !state) return;
+    const store = await IndexStore.openForWrite(this.indexDir, { waitMs: this.options.lockWaitMs ?? 0 });
+    try {
+      // Another writer saved meanwhile: its index wins, and our next full run redoes our files.
+      if (store.manifest()?.generation === this.generation) await this.commit(store, state, this.expectedMeta(await this.getParser()));
+      this.unsaved = false;
+    } finally {
+      await store.close();
+    }
+  }
+
+  private async update(options: { paths?: readonly string[]; onProgress?: (p: IndexProgress) => void; signal?: AbortSignal; deferSave?: boolean }): Promise<IndexSummary> {
     const parser = await this.getParser();
     const store = await IndexStore.openForWrite(this.indexDir, { waitMs: this.options.lockWaitMs ?? 0 });
     try {
-      // Reload under the lock only if another process wrote since we loaded.
-      if (!this.state || store.manifest()?.generation !== this.generation) await this.load();
+      let paths = options.paths;
+      // Reload under the lock only if another process wrote since we loaded; a reloaded or
+      // new index is brought up to date by walking the whole tree.
+      if (!this.state || store.manifest()?.generation !== this.generation) {
+        await this.load();
+        paths = undefined;
+      }
       const state = this.state ?? new IndexState(this.embedder ? new VectorIndex(this.embedder.info.dim) : undefined);
+      if (!this.state) paths = undefined;
       this.state = state;
       this.definitions = undefined;
-      const meta = { ...this.expectedMeta(parser), root: this.root, modelSpec: this.options.model };
+      const meta = this.expectedMeta(parser);
+      const deferred = paths !== undefined && options.deferSave === true;
       return await runIndexJob({
         root: this.root,
         state,
         parser,
         embedder: this.embedder,
         discover: { maxFileBytes: this.options.maxFileBytes, include: this.options.include, exclude: this.options.exclude },
-        checkpoint: async () => {
-          const parts: Record<string, PartContent | typeof KEEP> = {
-            lexical: state.serializeLexical(),
-            catalog: await state.serializeCatalog(),
-          };
-          if (state.vectors) parts.vectors = await state.vectors.serialize();
-          this.generation = (await store.commit(parts, meta)).generation;
-        },
-        onProgress,
-        signal,
+        paths,
+        checkpoint: deferred ? async () => void (this.unsaved = true) : () => this.commit(store, state, meta),
+        onProgress: options.onProgress,
+        signal: options.signal,
       });
     } finally {
       await store.close();
     }
+  }
+
+  private async commit(store: IndexStore, state: IndexState, meta: ReturnType<Engine['expectedMeta']>): Promise<void> {
+    const parts: Record<string, PartContent | typeof KEEP> = {
+      lexical: state.serializeLexical(),
+      catalog: await state.serializeCatalog(),
+    };
+    if (state.vectors) parts.vectors = await state.vectors.serialize();
+    this.generation = (await store.commit(parts, { ...meta, root: this.root, modelSpec: this.options.model })).generation;
+    this.unsaved = false;
   }
 
   async search(query: string, options: SearchOptions = {}): Promise<SearchResult[]> {

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { classifyContent, decodeText } from './discover/content';
 import { readRegularFile } from './discover/probe';
-import { discoverFiles, type DiscoverOptions } from './discover/walk';
+import { discoverFiles, discoverPaths, type Discovery, type DiscoverOptions } from './discover/walk';
 import type { Embedder } from './embed/embedder';
 import { embeddingText } from './index/chunkText';
 import type { IndexState } from './index/indexState';
@@ -42,6 +42,8 @@ export interface IndexJob {
   parser: SymbolParser;
   embedder?: Embedder;
   discover: DiscoverOptions;
+  /** Only these paths (relative to the root) changed: judge them alone instead of walking the tree. */
+  paths?: readonly string[];
   /** Persists the state; called at checkpoints and at the end. */
   checkpoint: () => Promise<void>;
   onProgress?: (p: IndexProgress) => void;
@@ -66,14 +68,12 @@ export async function runIndexJob(job: IndexJob): Promise<IndexSummary> {
   const started = Date.now();
   const phaseMs: Record<string, number> = { discover: 0, read: 0, parse: 0, embed: 0, index: 0, vectors: 0, save: 0 };
   job.onProgress?.({ phase: 'discover', done: 0, total: 0 });
-  const discovery = await discoverFiles(job.root, { ...job.discover, signal: job.signal });
-  phaseMs.discover = Date.now() - started;
   const summary: IndexSummary = {
-    root: job.root, files: discovery.files.length, changedFiles: 0, unchangedFiles: 0, removedFiles: 0,
+    root: job.root, files: 0, changedFiles: 0, unchangedFiles: 0, removedFiles: 0,
     chunks: 0, skipped: {}, parseFallbacks: 0, ms: 0, phaseMs,
   };
-  job.state.skipped = new Map(discovery.skipped.map((s) => [s.relPath, s.reason]));
-  summary.removedFiles = removeVanished(job.state, new Set(discovery.files.map((f) => f.relPath)));
+  const discovery = (job.paths && await discoverChangedPaths(job, job.paths, summary)) ?? await discoverTree(job, summary);
+  phaseMs.discover = Date.now() - started;
 
   const changed = discovery.files.filter((f) => !isUnchanged(job.state, f));
   summary.unchangedFiles = discovery.files.length - changed.length;
@@ -86,9 +86,43 @@ export async function runIndexJob(job: IndexJob): Promise<IndexSummary> {
   job.onProgress?.({ phase: 'save', done: 0, total: 1 });
   await timed(phaseMs, 'save', job.checkpoint);
   for (const reason of job.state.skipped.values()) summary.skipped[reason] = (summary.skipped[reason] ?? 0) + 1;
+  summary.files = job.state.files.size;
   summary.chunks = job.state.chunkCount;
   summary.ms = Date.now() - started;
   return summary;
+}
+
+/** The whole tree: files no longer found leave the index, skip reasons are replaced. */
+async function discoverTree(job: IndexJob, summary: IndexSummary): Promise<Discovery> {
+  const discovery = await discoverFiles(job.root, { ...job.discover, signal: job.signal });
+  job.state.skipped = new Map(discovery.skipped.map((s) => [s.relPath, s.reason]));
+  summary.removedFiles = removeVanished(job.state, new Set(discovery.files.map((f) => f.relPath)));
+  return discovery;
+}
+
+/**
+ * Only the changed paths: a path now skipped or gone leaves the index (a gone folder takes
+ * its files along). Undefined when a path needs the whole tree walked (a folder appeared,
+ * an ignore file changed).
+ */
+async function discoverChangedPaths(job: IndexJob, paths: readonly string[], summary: IndexSummary): Promise<Discovery | undefined> {
+  const discovery = await discoverPaths(job.root, paths, { ...job.discover, signal: job.signal });
+  if (discovery.needsWalk) return undefined;
+  const state = job.state;
+  for (const { relPath, reason } of discovery.skipped) {
+    if (state.files.has(relPath)) summary.removedFiles++;
+    state.removeFile(relPath);
+    state.skipped.set(relPath, reason);
+  }
+  if (discovery.missing.length > 0) {
+    const gone = new Set(discovery.missing);
+    const isGone = (p: string) => p.split('/').some((_, i, parts) => gone.has(parts.slice(0, i + 1).join('/')));
+    const indexed = [...state.files.keys()].filter(isGone);
+    for (const p of indexed) state.removeFile(p);
+    summary.removedFiles += indexed.length;
+    for (const p of [...state.skipped.keys()]) if (isGone(p)) state.skipped.delete(p);
+  }
+  return discovery;
 }
 
 function isUnchanged(state: IndexState, file: DiscoveredFile): boolean {

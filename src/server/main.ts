@@ -22,7 +22,7 @@ connection.onRequest(protocol.Initialize, async ({ roots, settings }) => {
 connection.onRequest(protocol.IndexRoots, async ({ root }) => {
   for (const r of workspace.select(root)) r.schedule();
 });
-connection.onRequest(protocol.FilesChanged, async ({ root }) => workspace.filesChanged(root));
+connection.onRequest(protocol.FilesChanged, async ({ root, paths }) => workspace.filesChanged(root, paths ?? []));
 connection.onRequest(protocol.Search, ({ query, k, filters }) =>
   workspace.search((engine) => engine.search(query, { k, filters }), k));
 connection.onRequest(protocol.Similar, ({ root, path, startLine, endLine, text, k }) =>

@@ -9,35 +9,50 @@ import type { EngineSettings, LogNotification, RootStatus, StatusNotification } 
 
 /** File events arriving within this window are indexed together. */
 const CHANGE_DEBOUNCE_MS = 75;
+/**
+ * Edits are searchable at once but saved at most this often: saving rewrites the whole
+ * index, which on a large tree costs far more than the edit. Unsaved edits are redone from
+ * the files by the next start's run, so a crash loses nothing.
+ */
+const SAVE_DELAY_MS = 15_000;
+
+/** What the next run has to do: walk the whole tree, or look at these paths only. */
+type PendingWork = 'all' | Set<string>;
 
 class RootIndexer {
   status: RootStatus = 'idle';
   private running: Promise<void> | undefined;
   private controller: AbortController | undefined;
-  private again = false;
+  private pending: PendingWork | undefined;
+  private saveDue = false;
   private timer: NodeJS.Timeout | undefined;
+  private saveTimer: NodeJS.Timeout | undefined;
 
   constructor(readonly engine: Engine, private readonly report: (s: StatusNotification) => void, private readonly log: (l: LogNotification) => void) {}
 
-  /** Starts (or queues) an incremental index run. */
-  schedule(delayMs = 0): void {
+  /** Queues an incremental run: over the given paths (relative to the root), or over the whole tree when none are given. */
+  schedule(delayMs = 0, paths?: readonly string[]): void {
+    if (paths && paths.length > 0 && this.pending !== 'all') {
+      this.pending ??= new Set();
+      for (const p of paths) this.pending.add(p);
+    } else {
+      this.pending = 'all';
+    }
     if (this.status === 'paused') return;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.run(), delayMs);
   }
 
+  /** Runs the queued work (or a due save); one run at a time, the next one queued behind it. */
   async run(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
+    if (this.running) return this.running;
+    const work = this.pending;
+    if (!work && !this.saveDue) return;
+    this.pending = undefined;
     this.controller = new AbortController();
-    this.running = this.indexOnce(this.controller.signal).finally(() => {
+    this.running = (work ? this.indexOnce(work, this.controller.signal) : this.saveOnce()).finally(() => {
       this.running = undefined;
-      if (this.again && this.status !== 'paused') {
-        this.again = false;
-        this.schedule();
-      }
+      if ((this.pending || this.saveDue) && this.status !== 'paused') this.timer = setTimeout(() => void this.run(), 0);
     });
     return this.running;
   }
@@ -52,26 +67,51 @@ class RootIndexer {
   resume(): void {
     if (this.status !== 'paused') return;
     this.status = 'idle';
-    this.schedule();
+    this.schedule(); // an aborted run may have left anything half done: walk the tree
   }
 
   async idle(): Promise<void> {
     while (this.running) await this.running;
   }
 
-  private async indexOnce(signal: AbortSignal): Promise<void> {
+  /** Stops timers and writes what is unsaved. */
+  async close(): Promise<void> {
+    this.pause();
+    clearTimeout(this.saveTimer);
+    await this.idle();
+    await this.engine.save().catch((error) => this.log({ level: 'error', message: `saving the index of ${this.engine.root} failed: ${(error as Error).message}` }));
+  }
+
+  private async indexOnce(work: PendingWork, signal: AbortSignal): Promise<void> {
     this.status = 'indexing';
     this.emit(0, 0);
     try {
-      const summary = await this.engine.index((p) => this.emit(p.done, p.total), signal);
+      const onProgress = (p: { done: number; total: number }) => this.emit(p.done, p.total);
+      const summary = work === 'all'
+        ? await this.engine.index(onProgress, signal)
+        : await this.engine.indexPaths([...work], { onProgress, signal, deferSave: true });
       this.status = 'ready';
-      this.log({ level: 'info', message: `indexed ${this.engine.root}: ${summary.changedFiles} changed, ${summary.chunks} chunks, ${summary.ms} ms` });
+      this.log({ level: 'info', message: `indexed ${this.engine.root}: ${summary.changedFiles} changed, ${summary.removedFiles} removed, ${summary.chunks} chunks, ${summary.ms} ms` });
       this.emit();
+      if (this.engine.hasUnsavedChanges) this.saveTimer ??= setTimeout(() => {
+        this.saveTimer = undefined;
+        this.saveDue = true;
+        void this.run();
+      }, SAVE_DELAY_MS);
     } catch (error) {
       if (signal.aborted) return; // paused: status already says so
       this.status = 'error';
       this.emit(0, 0, (error as Error).message);
       this.log({ level: 'error', message: `indexing ${this.engine.root} failed: ${(error as Error).message}` });
+    }
+  }
+
+  private async saveOnce(): Promise<void> {
+    this.saveDue = false;
+    try {
+      await this.engine.save();
+    } catch (error) {
+      this.log({ level: 'error', message: `saving the index of ${this.engine.root} failed: ${(error as Error).message}` });
     }
   }
 
@@ -116,8 +156,10 @@ export class Workspace {
     return all.flat().sort((a, b) => b.score - a.score).slice(0, k);
   }
 
-  filesChanged(root: string): void {
-    this.select(root)[0].schedule(CHANGE_DEBOUNCE_MS);
+  /** Paths relative to the root; none (or a `.git/HEAD` change: a branch switch) means the whole tree. */
+  filesChanged(root: string, paths: readonly string[]): void {
+    const wholeTree = paths.length === 0 || paths.some((p) => p === '.git/HEAD');
+    this.select(root)[0].schedule(CHANGE_DEBOUNCE_MS, wholeTree ? undefined : paths);
   }
 
   async clear(root?: string): Promise<void> {
@@ -131,8 +173,7 @@ export class Workspace {
 
   async close(): Promise<void> {
     for (const r of this.roots.values()) {
-      r.pause();
-      await r.idle();
+      await r.close();
       await r.engine.close();
     }
     this.roots.clear();

@@ -32,6 +32,10 @@ export function statOrUndefined(absPath: string): Promise<Stats | undefined> {
   return new Promise((resolve) => fsCallbacks.stat(absPath, (error, stats) => resolve(error ? undefined : stats)));
 }
 
+export function lstatOrUndefined(absPath: string): Promise<Stats | undefined> {
+  return new Promise((resolve) => fsCallbacks.lstat(absPath, (error, stats) => resolve(error ? undefined : stats)));
+}
+
 export function readDirectory(absPath: string): Promise<Dirent[] | undefined> {
   return new Promise((resolve) => {
     fsCallbacks.readdir(absPath, { withFileTypes: true }, (error, entries) => resolve(error ? undefined : entries));
