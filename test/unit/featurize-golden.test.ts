@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { featurize, featurizeBatch, loadFeaturizerConfig } from '../../src/core/embed/featurize';
+import { FeaturizedEncoder, planRuns } from '../../src/core/embed/featurizedEncoder';
 
 /** Written by training/make_golden.py: texts, Python features and torch embeddings. */
 interface GoldenCase {
@@ -75,6 +76,40 @@ test('onnxruntime-node on model.onnx matches the torch embeddings', async () => 
       const norm = Math.hypot(...row);
       if (c.ids.length === 0) assert.equal(norm, 0, `case ${i}: no feature gives the zero vector`);
       else assert.ok(Math.abs(norm - 1) < 1e-5, `case ${i}: unit length`);
+    }
+  } finally {
+    await session.release();
+  }
+});
+
+test('planRuns sorts by feature count, keeps every text once and each run within its padded budget', () => {
+  const texts = golden.cases.map((c) => c.text);
+  const features = texts.map((t) => featurize(t, config));
+  for (const budget of [1, 64, 4096]) {
+    const runs = planRuns(features, budget);
+    assert.deepEqual(runs.flat().sort((a, b) => a - b), texts.map((_, i) => i));
+    let previous = 0;
+    for (const run of runs) {
+      const lengths = run.map((i) => Math.max(1, features[i].ids.length));
+      assert.ok(lengths[0] >= previous, 'runs in ascending order');
+      previous = lengths[lengths.length - 1];
+      if (run.length > 1) assert.ok(run.length * Math.max(...lengths) <= budget, `run of ${run.length} within ${budget}`);
+    }
+  }
+});
+
+test('the engine encoder (sorted runs under a padding budget) matches the torch embeddings in input order', async () => {
+  const session = await ort.InferenceSession.create(path.join(ROOT, golden.model), { intraOpNumThreads: 1, executionProviders: ['cpu'] });
+  try {
+    const encoder = await FeaturizedEncoder.load(path.join(ROOT, 'models', 'quarry-code', 'featurizer.json'));
+    const texts = golden.cases.map((c) => c.text);
+    assert.ok(planRuns(texts.map((t) => featurize(t, config))).length > 1, 'the golden texts need several runs');
+    const { vectors, dim } = await encoder.embed(session, texts, 'document');
+    assert.equal(dim, config.dimension);
+    for (const [i, c] of golden.cases.entries()) {
+      let worst = 0;
+      for (let j = 0; j < dim; j++) worst = Math.max(worst, Math.abs(vectors[i * dim + j] - c.embedding[j]));
+      assert.ok(worst <= EMBEDDING_TOLERANCE, `case ${i}: max |engine - torch| = ${worst}`);
     }
   } finally {
     await session.release();

@@ -295,20 +295,26 @@ export function featurize(text: string, config: FeaturizerConfig): Features {
 
 /** Features of many texts, zero-padded to the longest (at least 1 so that empty texts work). */
 export function featurizeBatch(texts: readonly string[], config: FeaturizerConfig): FeatureBatch {
-  const all = texts.map((t) => featurize(t, config));
-  const length = Math.max(1, ...all.map((f) => f.ids.length));
-  const ids = new BigInt64Array(texts.length * length);
-  const weights = new Float32Array(texts.length * length);
+  return padFeatures(texts.map((t) => featurize(t, config)));
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Rows of features zero-padded to the longest (at least 1 so that empty texts work). */
+export function padFeatures(rows: readonly Features[]): FeatureBatch {
+  let length = 1;
+  for (const f of rows) if (f.ids.length > length) length = f.ids.length;
+  const ids = new BigInt64Array(rows.length * length);
+  const weights = new Float32Array(rows.length * length);
   // Ids are small and non-negative: write the low 32 bits of each int64 (little-endian) directly.
   const low = new Int32Array(ids.buffer);
-  const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-  all.forEach((f, row) => {
+  rows.forEach((f, row) => {
     const base = row * length;
-    if (littleEndian) for (let j = 0; j < f.ids.length; j++) low[2 * (base + j)] = f.ids[j];
+    if (LITTLE_ENDIAN) for (let j = 0; j < f.ids.length; j++) low[2 * (base + j)] = f.ids[j];
     else for (let j = 0; j < f.ids.length; j++) ids[base + j] = BigInt(f.ids[j]);
     weights.set(f.weights, base);
   });
-  return { ids, weights, batch: texts.length, length };
+  return { ids, weights, batch: rows.length, length };
 }
 
 /** Reads and checks the featurizer.json shipped next to a model. */
