@@ -10,7 +10,8 @@ import os
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-MODEL_DIR = os.path.join(HERE, '..', 'models', 'quarry-code')
+# QUARRY_TRAIN_MODEL_DIR: build a candidate model in another folder (its featurizer.json is read there)
+MODEL_DIR = os.environ.get('QUARRY_TRAIN_MODEL_DIR') or os.path.join(HERE, '..', 'models', 'quarry-code')
 
 
 class Exported(torch.nn.Module):
@@ -43,4 +44,5 @@ def export(model, out=os.path.join(MODEL_DIR, 'model.onnx')):
 
 
 if __name__ == '__main__':
-    export(load())
+    import sys
+    export(load(*sys.argv[1:2]))

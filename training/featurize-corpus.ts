@@ -12,7 +12,9 @@ import { featurize, loadFeaturizerConfig } from '../src/core/embed/featurize';
 
 async function main(): Promise<void> {
   const [input, field, out] = process.argv.slice(2);
-  const config = loadFeaturizerConfig(join(__dirname, '..', 'models', 'quarry-code', 'featurizer.json'));
+  const config = loadFeaturizerConfig(
+    join(process.env.QUARRY_TRAIN_MODEL_DIR ?? join(__dirname, '..', 'models', 'quarry-code'), 'featurizer.json'),
+  );
   const offsets: number[] = [0];
   const idChunks: Int32Array[] = [];
   const wChunks: Float32Array[] = [];

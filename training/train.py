@@ -18,7 +18,7 @@ import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 WORK = os.path.join(HERE, 'work')
-MODEL_DIR = os.path.join(HERE, '..', 'models', 'quarry-code')
+MODEL_DIR = os.environ.get('QUARRY_TRAIN_MODEL_DIR') or os.path.join(HERE, '..', 'models', 'quarry-code')
 CONFIG = json.load(open(os.path.join(MODEL_DIR, 'featurizer.json')))
 DIMS = CONFIG['matryoshkaDimensions']
 TRAIN_MAX_FEATURES = 768  # documents are cut to their first features during training only
@@ -65,6 +65,11 @@ def info_nce(q, d, temperature):
     return loss / len(DIMS)
 
 
+def save(model, step, epoch, t0, args, n, path):
+    torch.save({'weight': model.bag.weight.detach().clone(), 'steps': step, 'epochs_done': epoch,
+                'minutes': (time.time() - t0) / 60, 'args': vars(args), 'pairs': n}, path)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--minutes', type=float, default=25)
@@ -73,11 +78,14 @@ def main():
     ap.add_argument('--temperature', type=float, default=0.05)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--dropout', type=float, default=0.0, help='feature dropout (training only)')
+    ap.add_argument('--feat', default=os.path.join(WORK, 'feat'), help='folder of q.* and d.* (featurize-corpus.ts)')
+    ap.add_argument('--out', default=os.path.join(WORK, 'model.pt'))
+    ap.add_argument('--epoch-checkpoints', action='store_true', help='also save <out>.epochN after each epoch')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    q = load_feats(os.path.join(WORK, 'feat', 'q'))
-    d = load_feats(os.path.join(WORK, 'feat', 'd'))
+    q = load_feats(os.path.join(args.feat, 'q'))
+    d = load_feats(os.path.join(args.feat, 'd'))
     n = len(q[0]) - 1
     print(f'{n} pairs; budget {args.minutes} min', flush=True)
     model = Encoder(CONFIG['numBuckets'], CONFIG['dimension'])
@@ -108,9 +116,10 @@ def main():
             if step % 50 == 0:
                 print(f'epoch {epoch} step {step} loss {avg:.4f} {time.time() - t0:.0f}s', flush=True)
         epoch += 1
+        if args.epoch_checkpoints:
+            save(model, step, epoch, t0, args, n, f'{args.out}.epoch{epoch}')
+    save(model, step, epoch, t0, args, n, args.out)
     minutes = (time.time() - t0) / 60
-    torch.save({'weight': model.bag.weight.detach(), 'steps': step, 'epochs_done': epoch, 'minutes': minutes,
-                'args': vars(args), 'pairs': n}, os.path.join(WORK, 'model.pt'))
     print(f'done: {step} steps, {minutes:.1f} min', flush=True)
 
 
