@@ -6,7 +6,8 @@ import path from 'node:path';
 import { existsSync, promises as fs } from 'node:fs';
 import { createEmbedder, type Embedder } from './embed/embedder';
 import { modelsDir } from './embed/locate';
-import { DEFAULT_MODEL_NAME } from './embed/modelSource';
+import { DEFAULT_MODEL_NAME, resolveModelSource } from './embed/modelSource';
+import { loadFeaturizerConfig } from './embed/featurize';
 import type { ProviderChoice } from './embed/protocol';
 import { CHUNKER_VERSION } from './parse/chunker';
 import { SymbolParser } from './parse/symbols';
@@ -16,6 +17,7 @@ import { LexicalIndex } from './index/lexical';
 import { CorruptIndexError, IndexChangedError, IndexStore, KEEP, type PartContent } from './index/store';
 import { VectorIndex } from './index/vectors';
 import { absolutePath, type IndexProgress, type IndexSummary, runIndexJob } from './indexer';
+import { inForeground } from './timeSlice';
 import type { Candidate } from './search/rank';
 import { type SearchMode, searchIndex } from './search/searcher';
 import { DefinitionTable, definitionsUsedBy, entryOf, type ExplainEntry, type Explanation, usagesOf } from './search/explain';
@@ -51,7 +53,7 @@ export interface SimilarTarget {
 }
 
 /** Bump when the layout of the saved parts changes. */
-const INDEX_LAYOUT_VERSION = 1;
+const INDEX_LAYOUT_VERSION = 2;
 const DEFAULT_K = 10;
 /** Reads retried when a writer replaces the index mid-read. */
 const LOAD_ATTEMPTS = 3;
@@ -63,6 +65,8 @@ const SNIPPET_MAX_LINES = 40;
 export class Engine {
   private state: IndexState | undefined;
   private embedder: Embedder | undefined;
+  /** Prefix lengths the model was trained to make usable alone (the vector graph uses one). */
+  private matryoshkaDims: number[] = [];
   private parser: SymbolParser | undefined;
   private loadNote = '';
   /** Generation of the saved index that `state` matches. */
@@ -87,6 +91,7 @@ export class Engine {
         provider: options.provider as ProviderChoice | undefined,
         log: (level, message) => options.log?.(level, message),
       });
+      engine.matryoshkaDims = await matryoshkaDimsOf(model);
     }
     await engine.load();
     return engine;
@@ -195,7 +200,7 @@ export class Engine {
         await this.load();
         paths = undefined;
       }
-      const state = this.state ?? new IndexState(this.embedder ? new VectorIndex(this.embedder.info.dim) : undefined);
+      const state = this.state ?? new IndexState(this.embedder ? new VectorIndex(this.embedder.info.dim, { matryoshkaDims: this.matryoshkaDims }) : undefined);
       if (!this.state) paths = undefined;
       this.state = state;
       this.definitions = undefined;
@@ -228,6 +233,10 @@ export class Engine {
   }
 
   async search(query: string, options: SearchOptions = {}): Promise<SearchResult[]> {
+    return inForeground(() => this.searchNow(query, options));
+  }
+
+  private async searchNow(query: string, options: SearchOptions): Promise<SearchResult[]> {
     const state = this.requireState();
     const mode = options.mode ?? (this.embedder ? 'hybrid' : 'lexical');
     if (mode !== 'lexical' && !this.embedder) throw new UserError(`search mode '${mode}' needs a model (--model)`);
@@ -238,6 +247,10 @@ export class Engine {
 
   /** Code like the chunk at path:lines (its stored vector, no re-embedding) or like a text. */
   async similar(target: SimilarTarget, options: SearchOptions = {}): Promise<SearchResult[]> {
+    return inForeground(() => this.similarNow(target, options));
+  }
+
+  private async similarNow(target: SimilarTarget, options: SearchOptions): Promise<SearchResult[]> {
     const state = this.requireState();
     const k = options.k ?? DEFAULT_K;
     if (target.text !== undefined) {
@@ -261,6 +274,10 @@ export class Engine {
    * discuss it, similar code and usages. `selection` text, when given, replaces the chunk body.
    */
   async explain(relPath: string, startLine: number, endLine: number, selection?: string): Promise<Explanation> {
+    return inForeground(() => this.explainNow(relPath, startLine, endLine, selection));
+  }
+
+  private async explainNow(relPath: string, startLine: number, endLine: number, selection?: string): Promise<Explanation> {
     const state = this.requireState();
     const overlapping = this.chunksAt(relPath, startLine, endLine);
     const subject = overlapping.sort((a, b) => a.endLine - a.startLine - (b.endLine - b.startLine))[0];
@@ -357,6 +374,14 @@ async function savedModelSpec(indexDir: string): Promise<string | undefined> {
   } catch {
     return undefined; // a damaged index is reported by load()
   }
+}
+
+/** The Matryoshka prefixes of the shipped model (its featurizer.json says); none known for others. */
+async function matryoshkaDimsOf(model: string): Promise<number[]> {
+  const source = await resolveModelSource(model);
+  if (source.kind !== 'featurized') return [];
+  const dims = loadFeaturizerConfig(source.featurizerPath).matryoshkaDimensions;
+  return Array.isArray(dims) ? dims : [];
 }
 
 function defaultModelAvailable(): boolean {

@@ -63,6 +63,11 @@ const POOL_MIN_FILES = Number(process.env.QUARRY_POOL_MIN_FILES) || 200;
 const FILE_BATCH = 32;
 /** Save progress at least this often during a long first index (tests shorten it to provoke kills mid-save). */
 const CHECKPOINT_INTERVAL_MS = Number(process.env.QUARRY_CHECKPOINT_INTERVAL_MS) || 20_000;
+/**
+ * ...but keep saving to at most 1/(1+this) of the time: a checkpoint rewrites the whole
+ * index, so at a fixed interval a very large first index would spend most of its time saving.
+ */
+const CHECKPOINT_COST_FACTOR = 5;
 
 export async function runIndexJob(job: IndexJob): Promise<IndexSummary> {
   const started = Date.now();
@@ -148,6 +153,7 @@ interface PreparedFile extends PreparedChunks {
  */
 async function indexChanged(job: IndexJob, changed: DiscoveredFile[], pool: ParsePool | undefined, summary: IndexSummary, phaseMs: Record<string, number>): Promise<void> {
   let lastCheckpoint = Date.now();
+  let lastCheckpointMs = 0;
   const batchAt = (i: number) => {
     const pending = prepareBatch(job, changed.slice(i, i + FILE_BATCH), pool, summary, phaseMs);
     pending.catch(() => undefined); // awaited below; this only keeps an abandoned batch's failure quiet
@@ -160,9 +166,11 @@ async function indexChanged(job: IndexJob, changed: DiscoveredFile[], pool: Pars
     if (i + FILE_BATCH < changed.length) next = batchAt(i + FILE_BATCH);
     await indexPrepared(job, prepared, summary, phaseMs);
     job.onProgress?.({ phase: 'index', done: Math.min(i + FILE_BATCH, changed.length), total: changed.length });
-    if (Date.now() - lastCheckpoint > CHECKPOINT_INTERVAL_MS) {
+    if (Date.now() - lastCheckpoint > Math.max(CHECKPOINT_INTERVAL_MS, CHECKPOINT_COST_FACTOR * lastCheckpointMs)) {
+      const t = Date.now();
       await timed(phaseMs, 'save', job.checkpoint);
       lastCheckpoint = Date.now();
+      lastCheckpointMs = lastCheckpoint - t;
     }
   }
 }
