@@ -1,6 +1,8 @@
 /**
  * Chunks per second of the shipped model on ONE CPU core (onnxruntime-node, intraOpNumThreads 1):
- * featurize + session.run on realistic ~40-line chunks cut from this repository's own sources.
+ * featurize + session.run on realistic ~40-line chunks cut from this repository's own sources,
+ * batched as the engine's encoder does (a batch runs as sorted sub-batches: planRuns).
+ * bench/model-speed.ts times the whole engine path (worker thread, real chunks).
  *
  * Reports wall-clock rates and rates per CPU-second of this process (the single-core figure
  * when other work shares the machine).
@@ -10,7 +12,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { featurize, featurizeBatch, loadFeaturizerConfig } from '../src/core/embed/featurize';
+import { featurize, loadFeaturizerConfig, padFeatures } from '../src/core/embed/featurize';
+import { planRuns } from '../src/core/embed/featurizedEncoder';
+import { sessionOptions } from '../src/core/embed/providers';
 
 const ROOT = join(__dirname, '..');
 const LINES_PER_CHUNK = 40;
@@ -42,10 +46,9 @@ function chunks(count: number): string[] {
 async function main(): Promise<void> {
   const batchSize = Number(process.argv[2] ?? 64);
   const total = Number(process.argv[3] ?? 4000);
-  const config = loadFeaturizerConfig(join(ROOT, 'models', 'quarry-code', 'featurizer.json'));
-  const session = await ort.InferenceSession.create(join(ROOT, 'models', 'quarry-code', 'model.onnx'), {
-    intraOpNumThreads: 1, interOpNumThreads: 1, executionProviders: ['cpu'],
-  });
+  const modelDir = process.env.QUARRY_TRAIN_MODEL_DIR ?? join(ROOT, 'models', 'quarry-code');
+  const config = loadFeaturizerConfig(join(modelDir, 'featurizer.json'));
+  const session = await ort.InferenceSession.create(join(modelDir, 'model.onnx'), sessionOptions('cpu', 1));
   const texts = chunks(total);
   const chars = texts.reduce((s, t) => s + t.length, 0) / texts.length;
   const feats = texts.reduce((s, t) => s + featurize(t, config).ids.length, 0) / texts.length;
@@ -61,13 +64,16 @@ async function main(): Promise<void> {
     for (let i = 0; i < texts.length; i += batchSize) {
       const c0 = process.cpuUsage();
       const t0 = performance.now();
-      const b = featurizeBatch(texts.slice(i, i + batchSize), config);
+      const features = texts.slice(i, i + batchSize).map((t) => featurize(t, config));
       const t1 = performance.now();
       const c1 = process.cpuUsage();
-      await session.run({
-        ids: new ort.Tensor('int64', b.ids, [b.batch, b.length]),
-        weights: new ort.Tensor('float32', b.weights, [b.batch, b.length]),
-      });
+      for (const run of planRuns(features)) {
+        const b = padFeatures(run.map((k) => features[k]));
+        await session.run({
+          ids: new ort.Tensor('int64', b.ids, [b.batch, b.length]),
+          weights: new ort.Tensor('float32', b.weights, [b.batch, b.length]),
+        });
+      }
       featMs += t1 - t0;
       runMs += performance.now() - t1;
       const c2 = process.cpuUsage();

@@ -96,7 +96,11 @@ function lowerAscii(c: number): number {
 
 /** Continues an FNV-1a hash over the UTF-8 bytes of one code point. */
 function hashCodePoint(h: number, c: number): number {
-  if (c < 0x80) return Math.imul(h ^ c, FNV_PRIME) >>> 0;
+  // Small enough to be inlined on the hot path; the multi-byte encodings live apart.
+  return c < 0x80 ? Math.imul(h ^ c, FNV_PRIME) >>> 0 : hashMultiByte(h, c);
+}
+
+function hashMultiByte(h: number, c: number): number {
   if (c < 0x800) {
     h = Math.imul(h ^ (0xc0 | (c >> 6)), FNV_PRIME);
   } else if (c < 0x10000) {
@@ -119,21 +123,39 @@ const HASH_WORD = hashCodePoints(FNV_OFFSET, [0x77, 0x3a]); // "w:"
 const HASH_TRIGRAM = hashCodePoints(FNV_OFFSET, [0x63, 0x3a]); // "c:"
 const HASH_BIGRAM = hashCodePoints(FNV_OFFSET, [0x62, 0x3a]); // "b:"
 
-/** Segment boundaries [start, end) of one `_`-free piece of a word, appended to `out`. */
-function pushSegments(word: Int32Array, start: number, end: number, out: number[]): void {
+/** hash("c:" + a + b) for ASCII a, b: a trigram of ASCII code points then costs one step. */
+const TRIGRAM_PREFIX = new Uint32Array(128 * 128).map((_, ab) => hashCodePoint(hashCodePoint(HASH_TRIGRAM, ab >> 7), ab & 0x7f));
+
+function trigramHash(a: number, b: number, c: number): number {
+  if ((a | b) < 0x80) return hashCodePoint(TRIGRAM_PREFIX[(a << 7) | b], c);
+  return hashCodePoint(hashCodePoint(hashCodePoint(HASH_TRIGRAM, a), b), c);
+}
+
+/** 1 + ln(tf) for small counts, computed as emit() would compute it (same doubles). */
+const WEIGHT_OF_COUNT = new Float64Array(256).map((_, c) => 1 + Math.log(c));
+
+/**
+ * Segment boundaries [start, end) of one `_`-free piece of a word, appended to `out` from
+ * index `n`; returns the new count.
+ */
+function pushSegments(word: Int32Array, start: number, end: number, out: Int32Array, n: number): number {
   let segStart = start;
+  let b = classOf(word[start]);
   for (let i = start + 1; i < end; i++) {
-    const a = classOf(word[i - 1]);
-    const b = classOf(word[i]);
+    const a = b;
+    b = classOf(word[i]);
     let cut = false;
     if (a !== b) cut = !(a === CLASS_UPPER && b === CLASS_LOWER);
     else if (a === CLASS_UPPER && i + 1 < end && classOf(word[i + 1]) === CLASS_LOWER) cut = true;
     if (cut) {
-      out.push(segStart, i);
+      out[n++] = segStart;
+      out[n++] = i;
       segStart = i;
     }
   }
-  out.push(segStart, end);
+  out[n++] = segStart;
+  out[n++] = end;
+  return n;
 }
 
 /** Counts per 32-bit feature hash in first-seen order: open addressing, reused between texts. */
@@ -149,6 +171,7 @@ class HashCounter {
     this.size = 0;
   }
 
+  /** `h` is an unsigned 32-bit hash. */
   add(h: number): void {
     const mask = this.keys.length - 1;
     let slot = Math.imul(h, 0x9e3779b1) >>> 0 & mask;
@@ -171,8 +194,9 @@ class HashCounter {
     const weights = new Float32Array(this.size);
     for (let i = 0; i < this.size; i++) {
       const slot = this.order[i];
+      const count = this.counts[slot];
       ids[i] = this.keys[slot] % numBuckets;
-      weights[i] = 1 + Math.log(this.counts[slot]);
+      weights[i] = count < WEIGHT_OF_COUNT.length ? WEIGHT_OF_COUNT[count] : 1 + Math.log(count);
     }
     return { ids, weights };
   }
@@ -197,39 +221,48 @@ class HashCounter {
   }
 }
 
-const sharedCounter = new HashCounter();
-
-/** Feature accumulator for one text. Works on reused buffers: featurizing is on the indexing hot path. */
+/**
+ * Feature accumulator for one text at a time. Works on reused buffers: featurizing is on the
+ * indexing hot path (one instance per configuration shape, reset per text).
+ */
 class FeatureCounter {
-  constructor(private readonly counts: HashCounter, private readonly minTrigramLength: number, maxTokenLength: number) {
-    this.part = new Int32Array(maxTokenLength + 2);
-    this.prev = new Int32Array(maxTokenLength + 2);
+  readonly counts = new HashCounter();
+  /** The current word's code points (stored up to maxTokenLength). */
+  readonly word: Int32Array;
+  /** Segment bounds of the current word, [start, end) pairs. */
+  private readonly bounds: Int32Array;
+  /** The current part, lowercased. */
+  private readonly part: Int32Array;
+  private partLength = 0;
+  /** hash("b:" + previous part + " "), or -1 before the text's first part. */
+  private bigramPrefix = -1;
+
+  constructor(readonly minTrigramLength: number, readonly maxTokenLength: number) {
+    this.word = new Int32Array(maxTokenLength + 1);
+    this.part = new Int32Array(maxTokenLength + 1);
+    // At most one segment per code point.
+    this.bounds = new Int32Array(2 * (maxTokenLength + 1));
   }
 
-  /** The current part, lowercased, and the previous one (for bigrams). */
-  private part: Int32Array;
-  private prev: Int32Array;
-  private partLength = 0;
-  private prevLength = -1;
-  private readonly bounds: number[] = [];
-
-  private add(h: number): void {
-    this.counts.add(h);
+  reset(): void {
+    this.counts.clear();
+    this.bigramPrefix = -1;
   }
 
   /** All features of one word: `word[0..length)` code points. */
-  addWord(word: Int32Array, length: number): void {
+  addWord(length: number): void {
+    const word = this.word;
     const bounds = this.bounds;
-    bounds.length = 0;
+    let n = 0;
     let pieceStart = 0;
     for (let i = 0; i <= length; i++) {
       if (i === length || word[i] === UNDERSCORE) {
-        if (i > pieceStart) pushSegments(word, pieceStart, i, bounds);
+        if (i > pieceStart) n = pushSegments(word, pieceStart, i, bounds, n);
         pieceStart = i + 1;
       }
     }
-    if (bounds.length > 2) this.addWhole(word, length);
-    for (let s = 0; s < bounds.length; s += 2) {
+    if (n > 2) this.addWhole(length);
+    for (let s = 0; s < n; s += 2) {
       const start = bounds[s];
       const end = bounds[s + 1];
       if (end - start < 2 && word[start] < 0x80) continue;
@@ -239,58 +272,89 @@ class FeatureCounter {
     }
   }
 
-  private addWhole(word: Int32Array, length: number): void {
+  private addWhole(length: number): void {
+    const word = this.word;
     let start = 0;
     let end = length;
     while (start < end && word[start] === UNDERSCORE) start++;
     while (end > start && word[end - 1] === UNDERSCORE) end--;
     let h = HASH_WORD;
     for (let i = start; i < end; i++) h = hashCodePoint(h, lowerAscii(word[i]));
-    this.add(h);
+    this.counts.add(h);
   }
 
+  /** `w:<part>`, its trigrams, the bigram with the previous part, in that order. */
   private addPart(): void {
     const part = this.part;
     const n = this.partLength;
-    this.add(hashCodePoints(HASH_WORD, part, 0, n));
+    const counts = this.counts;
+    // One pass hashes the part as a word, as the end of a bigram and as the next bigram's start.
+    let word = HASH_WORD;
+    let next = HASH_BIGRAM;
+    let bigram = this.bigramPrefix;
+    for (let i = 0; i < n; i++) {
+      const c = part[i];
+      word = hashCodePoint(word, c);
+      next = hashCodePoint(next, c);
+      if (bigram !== -1) bigram = hashCodePoint(bigram, c);
+    }
+    counts.add(word);
     if (n >= this.minTrigramLength) {
       // trigrams of '<' + part + '>'
-      this.add(hashCodePoint(hashCodePoint(hashCodePoint(HASH_TRIGRAM, LEFT_PAD), part[0]), part[1]));
-      for (let i = 0; i + 3 <= n; i++) this.add(hashCodePoints(HASH_TRIGRAM, part, i, i + 3));
-      this.add(hashCodePoint(hashCodePoint(hashCodePoint(HASH_TRIGRAM, part[n - 2]), part[n - 1]), RIGHT_PAD));
+      counts.add(trigramHash(LEFT_PAD, part[0], part[1]));
+      for (let i = 0; i + 3 <= n; i++) counts.add(trigramHash(part[i], part[i + 1], part[i + 2]));
+      counts.add(trigramHash(part[n - 2], part[n - 1], RIGHT_PAD));
     }
-    if (this.prevLength >= 0) {
-      const h = hashCodePoint(hashCodePoints(HASH_BIGRAM, this.prev, 0, this.prevLength), SPACE);
-      this.add(hashCodePoints(h, part, 0, n));
-    }
-    this.part = this.prev;
-    this.prev = part;
-    this.prevLength = n;
+    if (this.bigramPrefix !== -1) counts.add(bigram);
+    this.bigramPrefix = hashCodePoint(next, SPACE);
   }
+}
+
+let sharedCounter: FeatureCounter | undefined;
+
+function counterFor(config: FeaturizerConfig): FeatureCounter {
+  if (sharedCounter?.minTrigramLength !== config.minTrigramPartLength || sharedCounter.maxTokenLength !== config.maxTokenLength) {
+    sharedCounter = new FeatureCounter(config.minTrigramPartLength, config.maxTokenLength);
+  }
+  return sharedCounter;
 }
 
 /** Hashed features of one text: bucket ids and weights, one per distinct feature. */
 export function featurize(text: string, config: FeaturizerConfig): Features {
   const maxLength = config.maxTokenLength;
-  sharedCounter.clear();
-  const counter = new FeatureCounter(sharedCounter, config.minTrigramPartLength, maxLength);
-  const word = new Int32Array(maxLength + 1);
+  const maxTokens = config.maxTokens;
+  const counter = counterFor(config);
+  counter.reset();
+  const word = counter.word;
+  const end = text.length;
   let length = 0; // code points of the current word (counted past maxLength, stored up to it)
   let words = 0;
-  for (let i = 0; i < text.length && words < config.maxTokens; i++) {
-    const c = text.codePointAt(i)!;
-    if (c > 0xffff) i++;
-    if (isWordCodePoint(c)) {
+  for (let i = 0; i < end && words < maxTokens; i++) {
+    let c = text.charCodeAt(i);
+    let isWord: boolean;
+    if (c < 0x80) isWord = ASCII_WORD[c] === 1;
+    else {
+      // As String.codePointAt: a valid surrogate pair is one code point, a lone surrogate itself.
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < end) {
+        const low = text.charCodeAt(i + 1);
+        if (low >= 0xdc00 && low <= 0xdfff) {
+          c = ((c - 0xd800) << 10) + (low - 0xdc00) + 0x10000;
+          i++;
+        }
+      }
+      isWord = isWordCodePoint(c);
+    }
+    if (isWord) {
       if (length <= maxLength) word[length] = c;
       length++;
     } else if (length > 0) {
-      if (length <= maxLength) counter.addWord(word, length);
+      if (length <= maxLength) counter.addWord(length);
       length = 0;
       words++;
     }
   }
-  if (length > 0 && words < config.maxTokens && length <= maxLength) counter.addWord(word, length);
-  return sharedCounter.emit(config.numBuckets);
+  if (length > 0 && words < maxTokens && length <= maxLength) counter.addWord(length);
+  return counter.counts.emit(config.numBuckets);
 }
 
 /** Features of many texts, zero-padded to the longest (at least 1 so that empty texts work). */
