@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { VectorIndex } from '../../src/core/index/vectors';
+import { graphDimFor, VectorIndex } from '../../src/core/index/vectors';
 
 const DIM = 32;
 const COUNT = 3000;
@@ -65,11 +65,12 @@ test('search matches brute force (recall@10 >= 0.95) and scores are cosine simil
   const queries = unitVectors(QUERIES, 2);
   assert.ok(recallAtK(index, data, queries) >= 0.95);
   const [top] = index.search(queries[0], 1);
-  assert.ok(Math.abs(top.score - dot(queries[0], data.get(top.label)!)) < 1e-4);
+  // Scores come from int8 vectors: within a few thousandths of the float cosine.
+  assert.ok(Math.abs(top.score - dot(queries[0], data.get(top.label)!)) < 3e-3);
   // A stored vector finds itself first with similarity 1.
   const self = index.search(data.get(42)!, 1)[0];
   assert.equal(self.label, 42);
-  assert.ok(Math.abs(self.score - 1) < 1e-4);
+  assert.ok(Math.abs(self.score - 1) < 1e-3);
 });
 
 test('removed labels disappear, can be re-added with a new vector, and filters apply', () => {
@@ -91,7 +92,7 @@ test('removed labels disappear, can be re-added with a new vector, and filters a
   index.add(3, fresh);
   data.set(3, fresh);
   assert.equal(index.search(fresh, 1)[0].label, 3);
-  assert.ok(index.getVector(3)!.every((x, i) => Math.abs(x - fresh[i]) < 1e-5));
+  assert.ok(index.getVector(3)!.every((x, i) => Math.abs(x - fresh[i]) < 1e-2));
 
   const even = index.search(queries[0], K, (label) => label % 2 === 0);
   assert.equal(even.length, K);
@@ -110,7 +111,8 @@ test('serialize and deserialize keep vectors, deletions and recall', async () =>
   const copy = await VectorIndex.deserialize(Buffer.concat(await index.serialize()), DIM);
   assert.equal(copy.size(), index.size());
   assert.equal(copy.getVector(5), undefined);
-  assert.ok(copy.getVector(500)!.every((x, i) => Math.abs(x - data.get(500)![i]) < 1e-5));
+  assert.deepEqual(copy.getVector(500), index.getVector(500));
+  assert.ok(copy.getVector(500)!.every((x, i) => Math.abs(x - data.get(500)![i]) < 1e-2));
   assert.ok(recallAtK(copy, data, unitVectors(QUERIES, 5)) >= 0.95);
   // The copy keeps growing and re-adding like the original.
   const [v] = unitVectors(1, 6);
@@ -131,4 +133,39 @@ test('empty index, k larger than the index, and wrong dimensions', async () => {
   assert.equal(index.search(v, 50).length, 2);
   assert.throws(() => index.add(3, new Float32Array(DIM + 1)), /dimension/);
   assert.throws(() => index.search(new Float32Array(3), 1), /dimension/);
+});
+
+test('a Matryoshka model gets a graph over a prefix; candidates are re-scored with whole vectors', async () => {
+  assert.equal(graphDimFor(256, [64, 128, 256]), 64);
+  assert.equal(graphDimFor(256, [32, 128]), 128, 'prefixes under 64 dims are too short');
+  assert.equal(graphDimFor(256, []), 256);
+  assert.equal(graphDimFor(48, [64]), 48);
+  // Like a Matryoshka embedding: the first 64 of 256 dims carry most of the meaning.
+  const wide = 256;
+  const next = rng(11);
+  const make = () => {
+    const v = Float32Array.from({ length: wide }, (_, i) => (next() * 2 - 1) * (i < 64 ? 1 : 0.3));
+    const norm = Math.hypot(...v);
+    return v.map((x) => x / norm);
+  };
+  const index = new VectorIndex(wide, { matryoshkaDims: [64, 128, 256] });
+  assert.equal(index.graphDim, 64);
+  const data = new Map<number, Float32Array>();
+  for (let i = 0; i < 2000; i++) {
+    const v = make();
+    index.add(i, v);
+    data.set(i, v);
+  }
+  const queries = Array.from({ length: 50 }, make);
+  let hits = 0;
+  for (const q of queries) {
+    const truth = new Set(bruteForce(q, data, K));
+    const found = index.search(q, K);
+    assert.ok(found.every((h) => Math.abs(h.score - dot(q, data.get(h.label)!)) < 3e-3), 'scores are whole-vector cosines');
+    hits += found.filter((h) => truth.has(h.label)).length;
+  }
+  assert.ok(hits / (queries.length * K) >= 0.95);
+  const copy = await VectorIndex.deserialize(Buffer.concat(await index.serialize()), wide);
+  assert.equal(copy.graphDim, 64);
+  assert.deepEqual(copy.search(queries[0], K), index.search(queries[0], K));
 });
