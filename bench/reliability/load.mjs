@@ -117,7 +117,9 @@ async function main() {
     const corpus = buildCorpus(root, files);
     console.error(`corpus: ${corpus.written} files (${corpus.unique} unique) in ${Date.now() - t0} ms`);
 
-    const child = fork(server, [], { execArgv: [], silent: true });
+    // The heap limit the extension gives the engine (src/server/launch.ts): half the memory, 2-16 GB.
+    const heapMb = Math.min(16384, Math.max(2048, Math.floor(os.totalmem() / 2 / 2 ** 20)));
+    const child = fork(server, [], { execArgv: [`--max-old-space-size=${heapMb}`], silent: true });
     child.stderr.resume();
     const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     let status = { status: 'idle', done: 0, total: 0, files: 0, chunks: 0 };

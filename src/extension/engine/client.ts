@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { RequestType } from 'vscode-jsonrpc';
 import { createMessageConnection, type MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import * as protocol from '../../server/protocol';
+import { engineExecArgv } from '../../server/launch';
 import { Disposable, toDisposable } from '../util/dispose';
 import type { Log } from '../log';
 
@@ -104,7 +105,7 @@ export class EngineClient extends Disposable {
 
   private async spawn(): Promise<MessageConnection> {
     const child = fork(this.serverPath, [], {
-      execArgv: [],
+      execArgv: engineExecArgv(),
       silent: true,
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
     });
