@@ -119,6 +119,11 @@ async function discoverChangedPaths(job: IndexJob, paths: readonly string[], sum
     state.removeFile(relPath);
     state.skipped.set(relPath, reason);
   }
+  // The folder's own skip entry already stands for these (as in a walk).
+  for (const { relPath } of discovery.inSkippedFolder) {
+    if (state.files.has(relPath)) summary.removedFiles++;
+    state.removeFile(relPath);
+  }
   if (discovery.missing.length > 0) {
     const gone = new Set(discovery.missing);
     const isGone = (p: string) => p.split('/').some((_, i, parts) => gone.has(parts.slice(0, i + 1).join('/')));

@@ -30,7 +30,8 @@ test('indexPaths brings edits, additions, deletions and newly skipped files in l
   rmSync(at('docs'), { recursive: true });
   writeFileSync(at('src/new/.env.production'), 'SECRET=walrusvault\n');
   writeFileSync(at('debug2.log'), 'walrusvault in an ignored file\n');
-  const changed = ['server/app.py', 'src/new/tally.ts', 'tests/test_rate_limiter.py', 'docs', 'src/new/.env.production', 'debug2.log'];
+  writeFileSync(at('vendor/leftpad/more.js'), 'function walrusvault() {}\n');
+  const changed = ['server/app.py', 'src/new/tally.ts', 'tests/test_rate_limiter.py', 'docs', 'src/new/.env.production', 'debug2.log', 'vendor/leftpad/more.js'];
   const summary = await engine.indexPaths(changed, { deferSave: true });
   assert.equal(summary.changedFiles, 2);
   assert.ok(summary.removedFiles >= 2, `removed ${summary.removedFiles}`);

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { discoverFiles, discoverPaths, type Discovery } from '../../src/core/discover/walk';
+import { discoverFiles, discoverPaths, type Discovery, type PathDiscovery } from '../../src/core/discover/walk';
 
 const temporaryRoots: string[] = [];
 after(async () => {
@@ -43,10 +43,10 @@ function walkVerdict(walk: Discovery, relPath: string): string {
   return 'absent';
 }
 
-function pathVerdict(found: Discovery, relPath: string): string {
+function pathVerdict(found: PathDiscovery, relPath: string): string {
   const file = found.files.find((f) => f.relPath === relPath);
   if (file) return `file ${file.language} ${file.size}`;
-  const skipped = found.skipped.find((s) => s.relPath === relPath);
+  const skipped = [...found.skipped, ...found.inSkippedFolder].find((s) => s.relPath === relPath);
   return skipped ? `skip ${skipped.reason}` : 'absent';
 }
 
@@ -81,9 +81,11 @@ test('judging one changed path agrees with a walk of the whole tree, for every f
     assert.equal(found.needsWalk, false, `needsWalk for ${relPath}`);
     assert.equal(pathVerdict(found, relPath), walkVerdict(walk, relPath), relPath);
   }
-  // All at once: the same verdicts.
+  // All at once: the same verdicts; a file in a skipped folder gets no skip entry of its own (a walk lists the folder only).
   const together = await discoverPaths(root, candidates, options);
   for (const relPath of candidates) assert.equal(pathVerdict(together, relPath), walkVerdict(walk, relPath), relPath);
+  assert.deepEqual(together.inSkippedFolder.map((s) => s.relPath).filter((p) => p.startsWith('node_modules/')), ['node_modules/pkg/index.js']);
+  assert.ok(!together.skipped.some((s) => s.relPath.startsWith('node_modules/')));
 });
 
 test('a vanished path is reported missing; a folder or an ignore file asks for a walk', async () => {

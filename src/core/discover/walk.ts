@@ -37,6 +37,8 @@ export interface Discovery {
 export interface PathDiscovery extends Discovery {
   /** Given paths that no longer exist. */
   missing: string[];
+  /** Given paths inside a skipped folder (with the folder's reason): a walk reports only the folder. */
+  inSkippedFolder: SkippedFile[];
   /** A given path changes what other files are indexed (a folder, an ignore file): walk the whole tree instead. */
   needsWalk: boolean;
 }
@@ -97,6 +99,7 @@ export async function discoverPaths(root: string, relPaths: readonly string[], o
     return verdict;
   };
   const missing: string[] = [];
+  const inSkippedFolder: SkippedFile[] = [];
   let needsWalk = false;
   await Promise.all([...new Set(relPaths)].map(async (relPath) => {
     const name = path.posix.basename(relPath);
@@ -105,7 +108,7 @@ export async function discoverPaths(root: string, relPaths: readonly string[], o
       return;
     }
     const parent = await folderVerdict(path.posix.dirname(relPath) === '.' ? '' : path.posix.dirname(relPath));
-    if ('skip' in parent) return skip(ctx, relPath, parent.skip);
+    if ('skip' in parent) return void inSkippedFolder.push({ relPath, reason: parent.skip });
     const absPath = path.join(parent.folder.absPath, name);
     const lstats = await ctx.limit(() => lstatOrUndefined(absPath));
     if (!lstats) missing.push(relPath);
@@ -117,7 +120,7 @@ export async function discoverPaths(root: string, relPaths: readonly string[], o
     } else if (lstats.isFile()) await admitFile(ctx, parent.rules, { relPath, absPath, realPath: absPath, linked: false });
     else skip(ctx, relPath, 'unsupported');
   }));
-  return { ...finish(ctx), missing: missing.sort(), needsWalk };
+  return { ...finish(ctx), missing: missing.sort(), inSkippedFolder: inSkippedFolder.sort(byRelPath), needsWalk };
 }
 
 type FolderVerdict = { folder: Folder; rules: IgnoreRules } | { skip: SkipReason };
