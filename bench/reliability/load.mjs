@@ -24,6 +24,8 @@ const EXTENSIONS = new Set(['.js', '.ts', '.mjs', '.cjs', '.md', '.py', '.c', '.
 const MAX_SOURCE_BYTES = 200_000;
 const FILES_PER_FOLDER = 500;
 const RSS_SAMPLE_MS = 1000;
+/** A progress line on stderr this often. */
+const PROGRESS_EVERY_S = 60;
 /** Pause between two searches of the query stream (one search in flight at a time). */
 const QUERY_GAP_MS = 20;
 /** During the soak: this share of files is rewritten every SOAK_CHANGE_MS, and the engine told. */
@@ -133,7 +135,11 @@ async function main() {
 
     const started = Date.now();
     const rss = [];
-    const sampler = setInterval(() => rss.push({ s: Math.round((Date.now() - started) / 1000), phase: readyCount ? 'soak' : 'index', rssMb: rssMb(child.pid), chunks: status.chunks }), RSS_SAMPLE_MS);
+    const sampler = setInterval(() => {
+      const sample = { s: Math.round((Date.now() - started) / 1000), phase: readyCount ? 'soak' : 'index', rssMb: rssMb(child.pid), chunks: status.chunks };
+      rss.push(sample);
+      if (sample.s % PROGRESS_EVERY_S === 0) console.error(`${sample.s} s: ${sample.phase}, ${status.done}/${status.total} files, ${status.chunks} chunks, RSS ${sample.rssMb} MB`);
+    }, RSS_SAMPLE_MS);
     await connection.sendRequest('quarry/initialize', {
       roots: [root], settings: { cacheRoot: path.join(base, 'cache'), model, provider: 'auto', maxFileBytes: 1_000_000, include: [], exclude: [] },
     });
