@@ -63,3 +63,36 @@ test('a damaged buffer is refused', () => {
   assert.throws(() => LexicalIndex.deserialize(buf.subarray(0, buf.length - 9)));
   assert.throws(() => LexicalIndex.deserialize(Buffer.alloc(40)));
 });
+
+test('adds, removals, compactions and slot reuse score exactly like an index built from the live chunks', () => {
+  const words = ['parse', 'config', 'loader', 'http', 'client', 'retry', 'cache', 'stream', 'token', 'über'];
+  const chunk = (seed: number) => fields(`${words[seed % 10]}${words[(seed * 3) % 10]}`,
+    words.filter((_, j) => (seed + j) % 4 === 0).join(' ') + ` ${words[(seed * 7) % 10]}`.repeat(1 + (seed % 3)), `src/${words[seed % 7]}.ts`);
+  const index = new LexicalIndex();
+  const live = new Map<number, number>();
+  let next = 0;
+  let free: number[] = [];
+  for (let round = 0; round < 6; round++) {
+    for (let i = 0; i < 40; i++) {
+      const slot = free.pop() ?? next++;
+      const seed = round * 100 + i;
+      index.add(slot, chunk(seed));
+      live.set(slot, seed);
+    }
+    for (const slot of [...live.keys()].filter((s) => (s + round) % 5 === 0)) {
+      index.remove(slot);
+      live.delete(slot);
+    }
+    if (round % 2 === 1) free = index.compact();
+  }
+  const fresh = new LexicalIndex();
+  for (const [slot, seed] of live) fresh.add(slot, chunk(seed));
+  const copy = LexicalIndex.deserialize(Buffer.concat(index.serialize()));
+  for (const q of ['parse http', 'cache retry stream', 'über token', 'loader']) {
+    const expected = fresh.search(query(q), 50);
+    assert.ok(expected.length > 0);
+    assert.deepEqual(index.search(query(q), 50), expected);
+    assert.deepEqual(copy.search(query(q), 50), expected);
+  }
+  assert.equal(copy.size, live.size);
+});

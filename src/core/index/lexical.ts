@@ -1,8 +1,17 @@
 /**
  * BM25F over code-aware tokens. Each chunk ("slot") has four fields — name, path, doc,
- * body — with their own weight and length normalisation. Postings live in typed arrays
- * (slot id + the four term frequencies packed in one 32-bit word) so that 200k chunks
- * stay small in memory and serialise without a JSON detour.
+ * body — with their own weight and length normalisation. A posting is a slot id and the
+ * four term frequencies packed in one 32-bit word.
+ *
+ * Postings live in two layers, neither with an object per term: a packed base (every
+ * term's postings back to back in two exact-size typed arrays, sorted by slot) and a tail
+ * of the postings added since, one linked list per term threaded through growable arrays.
+ * `compact()` (each checkpoint, or when a fifth of the chunks are removed) merges the tail
+ * into a new base and drops removed chunks' postings. Per-term objects (two typed
+ * arrays each, grown by doubling) used to cost more than the postings themselves.
+ *
+ * On disk, postings are delta-coded varints (slot gap and field mask in one varint, then
+ * the non-zero counts as bytes): about 3 bytes a posting instead of 8.
  *
  * Removal is a tombstone; `compact()` drops dead postings and frees slots for reuse.
  */
@@ -23,32 +32,16 @@ const LENGTH_NORM_BY_INDEX = FIELDS.map((f) => FIELD_LENGTH_NORM[f]);
 export const K1 = 1.2;
 
 const TF_CAP = 255;
+/** Field lengths are kept as 16-bit counts (a longer field counts as this long). */
+const LENGTH_CAP = 0xffff;
 /** Per-query filter answers, cached per slot in a search's scratch space. */
 const VERDICT_UNKNOWN = 0;
 const VERDICT_ACCEPTED = 1;
 const VERDICT_REJECTED = 2;
-const FORMAT_MAGIC = 0x51524c31; // "QRL1"
-
-class Postings {
-  slots: Int32Array = new Int32Array(4);
-  tfs: Uint32Array = new Uint32Array(4);
-  length = 0;
-
-  push(slot: number, packedTf: number): void {
-    if (this.length === this.slots.length) {
-      const grow = (a: Int32Array | Uint32Array) => {
-        const b = new (a.constructor as Int32ArrayConstructor)(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.slots = grow(this.slots) as Int32Array;
-      this.tfs = grow(this.tfs) as unknown as Uint32Array;
-    }
-    this.slots[this.length] = slot;
-    this.tfs[this.length] = packedTf;
-    this.length++;
-  }
-}
+const FORMAT_MAGIC = 0x51524c32; // "QRL2"
+const INITIAL_CAPACITY = 1024;
+/** Bytes per piece of the serialised postings (the store writes the pieces one after the other). */
+const PIECE_BYTES = 1 << 20;
 
 function packTf(counts: number[]): number {
   return (
@@ -74,12 +67,31 @@ export interface LexicalHit {
   coverage: number;
 }
 
+function grown<T extends Int32Array | Uint32Array | Uint16Array | Uint8Array>(a: T, capacity: number, fill = 0): T {
+  const b = new (a.constructor as new (n: number) => T)(capacity);
+  b.set(a);
+  if (fill !== 0) b.fill(fill, a.length);
+  return b;
+}
+
 export class LexicalIndex {
   private readonly termIds = new Map<string, number>();
   private terms: string[] = [];
-  private postings: Postings[] = [];
-  private fieldLengths: Float32Array[] = FIELDS.map(() => new Float32Array(1024));
-  private alive = new Uint8Array(1024);
+  /** Base layer: term t's postings are at [baseStart[t], baseStart[t + 1]); terms newer than the base have none. */
+  private baseStart = new Uint32Array(1);
+  private baseSlots = new Int32Array(0);
+  private baseTfs = new Uint32Array(0);
+  /** Tail layer: postings added since the base was built; tailHead[t] is term t's newest, tailNext links to older ones. */
+  private tailSlots = new Int32Array(INITIAL_CAPACITY);
+  private tailTfs = new Uint32Array(INITIAL_CAPACITY);
+  private tailNext = new Int32Array(INITIAL_CAPACITY);
+  private tailTerms = new Int32Array(INITIAL_CAPACITY);
+  private tailLength = 0;
+  private tailHead = new Int32Array(INITIAL_CAPACITY).fill(-1);
+  /** Postings per term in both layers, removed chunks' included (they linger until compaction). */
+  private postingCounts = new Uint32Array(INITIAL_CAPACITY);
+  private fieldLengths: Uint16Array[] = FIELDS.map(() => new Uint16Array(INITIAL_CAPACITY));
+  private alive = new Uint8Array(INITIAL_CAPACITY);
   private slotCount = 0;
   private liveCount = 0;
   private deadCount = 0;
@@ -96,15 +108,16 @@ export class LexicalIndex {
     const counts = new Map<string, number[]>();
     FIELDS.forEach((field, f) => {
       const tokens = fields[field];
-      this.fieldLengths[f][slot] = tokens.length;
-      this.fieldTotals[f] += tokens.length;
+      const length = Math.min(tokens.length, LENGTH_CAP);
+      this.fieldLengths[f][slot] = length;
+      this.fieldTotals[f] += length;
       for (const token of tokens) {
         let c = counts.get(token);
         if (!c) counts.set(token, (c = [0, 0, 0, 0]));
         c[f]++;
       }
     });
-    for (const [token, c] of counts) this.postingsFor(token).push(slot, packTf(c));
+    for (const [token, c] of counts) this.pushTail(this.termIdFor(token), slot, packTf(c));
     this.alive[slot] = 1;
     this.liveCount++;
   }
@@ -126,22 +139,80 @@ export class LexicalIndex {
     return this.deadCount / Math.max(1, this.liveCount + this.deadCount);
   }
 
-  /** Drops postings of removed chunks. Returns the slots that are free again. */
+  /** Merges the tail into a new exact-size base without removed chunks' postings. Returns the slots that are free again. */
   compact(): number[] {
-    for (const p of this.postings) {
-      let w = 0;
-      for (let r = 0; r < p.length; r++) {
-        if (!this.alive[p.slots[r]]) continue;
-        p.slots[w] = p.slots[r];
-        p.tfs[w] = p.tfs[r];
-        w++;
+    const termCount = this.terms.length;
+    const baseTerms = this.baseStart.length - 1;
+    const { alive, baseStart, baseSlots, baseTfs, tailSlots, tailTfs, tailTerms } = this;
+    // Live postings per term (counting sort: counts, offsets, then one pass over each layer).
+    if (this.tailLength === 0 && this.deadCount === 0) return this.freeSlots();
+    // Without removed chunks every base posting stays: whole ranges are copied.
+    const allAlive = this.deadCount === 0;
+    const start = new Uint32Array(termCount + 1);
+    for (let t = 0; t < baseTerms; t++) {
+      if (allAlive) start[t + 1] = baseStart[t + 1] - baseStart[t];
+      else for (let i = baseStart[t]; i < baseStart[t + 1]; i++) if (alive[baseSlots[i]]) start[t + 1]++;
+    }
+    for (let i = 0; i < this.tailLength; i++) if (alive[tailSlots[i]]) start[tailTerms[i] + 1]++;
+    for (let t = 0; t < termCount; t++) {
+      this.postingCounts[t] = start[t + 1];
+      start[t + 1] += start[t];
+    }
+    const total = start[termCount];
+    const slots = new Int32Array(total);
+    const tfs = new Uint32Array(total);
+    const cursor = start.slice(0, termCount);
+    for (let t = 0; t < baseTerms; t++) {
+      for (let i = baseStart[t]; i < baseStart[t + 1]; i++) {
+        if (!allAlive && !alive[baseSlots[i]]) continue;
+        slots[cursor[t]] = baseSlots[i];
+        tfs[cursor[t]++] = baseTfs[i];
       }
-      p.length = w;
+    }
+    for (let i = 0; i < this.tailLength; i++) {
+      if (!alive[tailSlots[i]]) continue;
+      const t = tailTerms[i];
+      slots[cursor[t]] = tailSlots[i];
+      tfs[cursor[t]++] = tailTfs[i];
+    }
+    for (let t = 0; t < termCount; t++) sortBySlot(slots, tfs, start[t], start[t + 1]);
+    this.baseStart = start;
+    this.baseSlots = slots;
+    this.baseTfs = tfs;
+    this.tailLength = 0;
+    this.tailHead.fill(-1);
+    // The tail shrinks back too: what it held is in the base now.
+    if (this.tailSlots.length > INITIAL_CAPACITY) {
+      this.tailSlots = new Int32Array(INITIAL_CAPACITY);
+      this.tailTfs = new Uint32Array(INITIAL_CAPACITY);
+      this.tailNext = new Int32Array(INITIAL_CAPACITY);
+      this.tailTerms = new Int32Array(INITIAL_CAPACITY);
     }
     this.deadCount = 0;
+    return this.freeSlots();
+  }
+
+  private freeSlots(): number[] {
     const free: number[] = [];
     for (let s = 0; s < this.slotCount; s++) if (!this.alive[s]) free.push(s);
     return free;
+  }
+
+  private pushTail(term: number, slot: number, packedTf: number): void {
+    const n = this.tailLength;
+    if (n === this.tailSlots.length) {
+      this.tailSlots = grown(this.tailSlots, n * 2);
+      this.tailTfs = grown(this.tailTfs, n * 2);
+      this.tailNext = grown(this.tailNext, n * 2);
+      this.tailTerms = grown(this.tailTerms, n * 2);
+    }
+    this.tailSlots[n] = slot;
+    this.tailTfs[n] = packedTf;
+    this.tailNext[n] = this.tailHead[term];
+    this.tailTerms[n] = term;
+    this.tailHead[term] = n;
+    this.postingCounts[term]++;
+    this.tailLength = n + 1;
   }
 
   /**
@@ -158,14 +229,26 @@ export class LexicalIndex {
     let count = 0;
     for (const [term, queryWeight] of queryTerms) {
       const id = this.termIds.get(term);
-      const df = id === undefined ? 0 : Math.min(this.postings[id].length, this.liveCount); // dead postings linger until compaction
+      const df = id === undefined ? 0 : Math.min(this.postingCounts[id], this.liveCount); // dead postings linger until compaction
       const idf = Math.log(1 + (this.liveCount - df + 0.5) / (df + 0.5));
       totalMass += queryWeight * idf;
       if (id === undefined) continue;
-      const p = this.postings[id];
       const weight = queryWeight * idf;
-      for (let i = 0; i < p.length; i++) {
-        const slot = p.slots[i];
+      // The base's postings of the term, then the tail's.
+      let i = id + 1 < this.baseStart.length ? this.baseStart[id] : 0;
+      const baseEnd = id + 1 < this.baseStart.length ? this.baseStart[id + 1] : 0;
+      let tailAt = this.tailHead[id];
+      for (;;) {
+        let slot: number;
+        let packedTf: number;
+        if (i < baseEnd) {
+          slot = this.baseSlots[i];
+          packedTf = this.baseTfs[i++];
+        } else if (tailAt >= 0) {
+          slot = this.tailSlots[tailAt];
+          packedTf = this.tailTfs[tailAt];
+          tailAt = this.tailNext[tailAt];
+        } else break;
         if (!this.alive[slot]) continue;
         // The filter is asked once per slot and query (its answer is cached in `verdict`).
         if (verdict[slot] === VERDICT_UNKNOWN) {
@@ -173,7 +256,7 @@ export class LexicalIndex {
           touched[count++] = slot;
         }
         if (verdict[slot] === VERDICT_REJECTED) continue;
-        const tf = this.pseudoTermFrequency(slot, p.tfs[i], averages);
+        const tf = this.pseudoTermFrequency(slot, packedTf, averages);
         scores[slot] += (weight * tf * (K1 + 1)) / (K1 + tf);
         matched[slot] += weight;
       }
@@ -211,15 +294,18 @@ export class LexicalIndex {
     return tf;
   }
 
-  private postingsFor(token: string): Postings {
+  private termIdFor(token: string): number {
     let id = this.termIds.get(token);
     if (id === undefined) {
       id = this.terms.length;
       this.termIds.set(token, id);
       this.terms.push(token);
-      this.postings.push(new Postings());
+      if (id === this.tailHead.length) {
+        this.tailHead = grown(this.tailHead, id * 2, -1);
+        this.postingCounts = grown(this.postingCounts, id * 2);
+      }
     }
-    return this.postings[id];
+    return id;
   }
 
   private ensureSlot(slot: number): void {
@@ -230,65 +316,87 @@ export class LexicalIndex {
     this.slotCount = slot + 1;
     if (slot < this.alive.length) return;
     const capacity = Math.max(slot + 1, this.alive.length * 2);
-    const grownAlive = new Uint8Array(capacity);
-    grownAlive.set(this.alive);
-    this.alive = grownAlive;
-    this.fieldLengths = this.fieldLengths.map((a) => {
-      const b = new Float32Array(capacity);
-      b.set(a);
-      return b;
-    });
+    this.alive = grown(this.alive, capacity);
+    this.fieldLengths = this.fieldLengths.map((a) => grown(a, capacity));
   }
 
-  /** Serialises postings as they are; call `compact()` first to leave removed chunks out. */
-  /** The index as pieces of one binary part, in order (the store writes them without concatenating). */
+  /**
+   * The index as pieces of one binary part, in order (the store writes them without
+   * concatenating). Compacts first unless just compacted (callers that reuse slots call
+   * `compact()` themselves, for the free slots it returns).
+   */
   serialize(): Buffer[] {
+    if (this.tailLength > 0 || this.deadCount > 0) this.compact();
     const termBytes = Buffer.from(this.terms.join('\n'), 'utf8');
-    const total = this.postings.reduce((n, p) => n + p.length, 0);
-    const header = new Uint32Array([FORMAT_MAGIC, this.terms.length, this.slotCount, total, termBytes.length]);
-    const lengths = Uint32Array.from(this.postings, (p) => p.length);
-    const slots = new Int32Array(total);
-    const tfs = new Uint32Array(total);
-    let at = 0;
-    for (const p of this.postings) {
-      slots.set(p.slots.subarray(0, p.length), at);
-      tfs.set(p.tfs.subarray(0, p.length), at);
-      at += p.length;
+    const postings = new ByteWriter();
+    for (let t = 0; t < this.terms.length; t++) {
+      const from = t + 1 < this.baseStart.length ? this.baseStart[t] : 0;
+      const to = t + 1 < this.baseStart.length ? this.baseStart[t + 1] : 0;
+      postings.varint(to - from);
+      let previous = 0;
+      for (let i = from; i < to; i++) {
+        const slot = this.baseSlots[i];
+        const packed = this.baseTfs[i];
+        let mask = 0;
+        for (let f = 0; f < 4; f++) if ((packed >>> (24 - 8 * f)) & 0xff) mask |= 1 << f;
+        postings.varint((slot - previous) * 16 + mask);
+        for (let f = 0; f < 4; f++) if (mask & (1 << f)) postings.byte((packed >>> (24 - 8 * f)) & 0xff);
+        previous = slot;
+      }
     }
-    const parts: Buffer[] = [Buffer.from(header.buffer), pad4(termBytes), Buffer.from(lengths.buffer),
-      Buffer.from(slots.buffer), Buffer.from(tfs.buffer)];
-    for (const f of this.fieldLengths) parts.push(Buffer.from(f.buffer, 0, this.slotCount * 4));
-    parts.push(pad4(Buffer.from(this.alive.buffer, 0, this.slotCount)));
-    return parts;
+    const lengths = new ByteWriter();
+    for (const f of this.fieldLengths) for (let s = 0; s < this.slotCount; s++) lengths.varint(f[s]);
+    const postingPieces = postings.pieces();
+    const lengthPieces = lengths.pieces();
+    const header = Uint32Array.of(FORMAT_MAGIC, this.terms.length, this.slotCount, this.baseSlots.length, termBytes.length, postings.length, lengths.length);
+    return [Buffer.from(header.buffer), termBytes, ...postingPieces, ...lengthPieces, Buffer.from(this.alive.buffer, 0, this.slotCount)];
   }
 
   static deserialize(buf: Buffer): LexicalIndex {
-    const reader = new BufferReader(buf);
-    const [magic, termCount, slotCount, total, termByteLength] = reader.u32(5);
-    if (magic !== FORMAT_MAGIC) throw new Error('lexical index: unknown format');
+    if (buf.length < 28 || buf.readUInt32LE(0) !== FORMAT_MAGIC) throw new Error('lexical index: unknown format');
+    const [termCount, slotCount, total, termByteLength, postingByteLength, lengthByteLength] = [1, 2, 3, 4, 5, 6].map((i) => buf.readUInt32LE(i * 4));
+    const reader = new BufferReader(buf, 28);
     const index = new LexicalIndex();
-    const termText = reader.bytes(termByteLength, true).toString('utf8');
+    const termText = reader.bytes(termByteLength).toString('utf8');
     index.terms = termCount === 0 ? [] : termText.split('\n');
     if (index.terms.length !== termCount) throw new Error('lexical index: term table is damaged');
-    const lengths = reader.u32(termCount);
-    const slots = reader.i32(total);
-    const tfs = reader.u32(total);
+    index.terms.forEach((term, id) => index.termIds.set(term, id));
+    const capacity = Math.max(INITIAL_CAPACITY, termCount);
+    index.tailHead = new Int32Array(capacity).fill(-1);
+    index.postingCounts = new Uint32Array(capacity);
+    const postingsEnd = reader.at + postingByteLength;
+    const start = new Uint32Array(termCount + 1);
+    const slots = new Int32Array(total);
+    const tfs = new Uint32Array(total);
     let at = 0;
-    index.terms.forEach((term, id) => {
-      index.termIds.set(term, id);
-      const p = new Postings();
-      const n = lengths[id];
-      p.slots = slots.slice(at, at + n);
-      p.tfs = tfs.slice(at, at + n);
-      p.length = n;
-      if (n === 0) { p.slots = new Int32Array(4); p.tfs = new Uint32Array(4); }
-      at += n;
-      index.postings.push(p);
-    });
+    for (let t = 0; t < termCount; t++) {
+      start[t] = at;
+      const n = reader.varint();
+      if (at + n > total) throw new Error('lexical index: postings are damaged');
+      index.postingCounts[t] = n;
+      let slot = 0;
+      for (let i = 0; i < n; i++) {
+        const code = reader.varint();
+        const mask = code % 16;
+        slot += (code - mask) / 16;
+        let packed = 0;
+        for (let f = 0; f < 4; f++) if (mask & (1 << f)) packed |= reader.byte() << (24 - 8 * f);
+        slots[at] = slot;
+        tfs[at] = packed >>> 0;
+        at++;
+      }
+    }
+    start[termCount] = at;
+    if (at !== total || reader.at !== postingsEnd) throw new Error('lexical index: postings are damaged');
+    index.baseStart = start;
+    index.baseSlots = slots;
+    index.baseTfs = tfs;
     index.ensureSlot(Math.max(0, slotCount - 1));
     index.slotCount = slotCount;
-    FIELDS.forEach((_, f) => index.fieldLengths[f].set(reader.f32(slotCount)));
-    index.alive.set(reader.bytes(slotCount, true));
+    const lengthsEnd = reader.at + lengthByteLength;
+    for (const f of index.fieldLengths) for (let s = 0; s < slotCount; s++) f[s] = reader.varint();
+    if (reader.at !== lengthsEnd) throw new Error('lexical index: field lengths are damaged');
+    index.alive.set(reader.bytes(slotCount));
     for (let s = 0; s < slotCount; s++) {
       if (!index.alive[s]) continue;
       index.liveCount++;
@@ -299,32 +407,74 @@ export class LexicalIndex {
   }
 }
 
-function pad4(b: Buffer): Buffer {
-  const extra = (4 - (b.length % 4)) % 4;
-  return extra === 0 ? b : Buffer.concat([b, Buffer.alloc(extra)]);
+/** Sorts postings[from..to) by slot (they are already, unless slots were reused). */
+function sortBySlot(slots: Int32Array, tfs: Uint32Array, from: number, to: number): void {
+  let sorted = true;
+  for (let i = from + 1; i < to && sorted; i++) sorted = slots[i - 1] < slots[i];
+  if (sorted) return;
+  const order = Array.from({ length: to - from }, (_, i) => from + i).sort((a, b) => slots[a] - slots[b]);
+  const s = order.map((i) => slots[i]);
+  const t = order.map((i) => tfs[i]);
+  slots.set(s, from);
+  tfs.set(t, from);
 }
 
-/** Sequential typed reads from a serialised buffer (copies, so alignment never matters). */
-class BufferReader {
+/** Appends bytes and unsigned LEB128 varints into pieces of PIECE_BYTES. */
+class ByteWriter {
+  private readonly done: Buffer[] = [];
+  private piece = Buffer.allocUnsafe(PIECE_BYTES);
   private at = 0;
-  constructor(private readonly buf: Buffer) {}
+  length = 0;
 
-  bytes(n: number, padded = false): Buffer {
+  byte(b: number): void {
+    if (this.at === this.piece.length) {
+      this.done.push(this.piece);
+      this.piece = Buffer.allocUnsafe(PIECE_BYTES);
+      this.at = 0;
+    }
+    this.piece[this.at++] = b;
+    this.length++;
+  }
+
+  /** Any non-negative integer up to 2^53. */
+  varint(n: number): void {
+    while (n >= 0x80) {
+      this.byte((n % 0x80) | 0x80);
+      n = Math.floor(n / 0x80);
+    }
+    this.byte(n);
+  }
+
+  pieces(): Buffer[] {
+    return [...this.done, this.piece.subarray(0, this.at)];
+  }
+}
+
+/** Sequential reads from a serialised buffer. */
+class BufferReader {
+  constructor(private readonly buf: Buffer, public at: number) {}
+
+  bytes(n: number): Buffer {
     if (this.at + n > this.buf.length) throw new Error('lexical index: truncated');
     const out = this.buf.subarray(this.at, this.at + n);
-    this.at += padded ? n + ((4 - (n % 4)) % 4) : n;
+    this.at += n;
     return out;
   }
-  u32(n: number): Uint32Array {
-    const b = this.bytes(n * 4);
-    return new Uint32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length));
+
+  byte(): number {
+    if (this.at >= this.buf.length) throw new Error('lexical index: truncated');
+    return this.buf[this.at++];
   }
-  i32(n: number): Int32Array {
-    const b = this.bytes(n * 4);
-    return new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length));
-  }
-  f32(n: number): Float32Array {
-    const b = this.bytes(n * 4);
-    return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length));
+
+  varint(): number {
+    let n = 0;
+    let scale = 1;
+    for (;;) {
+      const b = this.byte();
+      n += (b & 0x7f) * scale;
+      if (b < 0x80) return n;
+      scale *= 0x80;
+      if (scale > 2 ** 49) throw new Error('lexical index: bad varint');
+    }
   }
 }
