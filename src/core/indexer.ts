@@ -3,12 +3,12 @@
  * read, parse, chunk, embed and index only what changed, and checkpoint atomically so
  * that a kill at any moment leaves a loadable index that the next run completes.
  */
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { classifyContent, decodeText } from './discover/content';
 import { readRegularFile } from './discover/probe';
 import { discoverFiles, discoverPaths, type Discovery, type DiscoverOptions } from './discover/walk';
 import type { Embedder } from './embed/embedder';
+import { sha1Hex } from './hashing';
 import { embeddingText } from './index/chunkText';
 import type { IndexState } from './index/indexState';
 import { ParsePool } from './prepare/parsePool';
@@ -239,7 +239,7 @@ async function prepareFile(
   if (!bytes) return skip('unreadable');
   const reason = classifyContent(file.relPath, bytes);
   if (reason) return skip(reason);
-  const contentHash = createHash('sha1').update(bytes).digest('hex');
+  const contentHash = sha1Hex(bytes);
   const previous = state.files.get(file.relPath);
   if (previous && previous.contentHash === contentHash) {
     previous.mtimeMs = file.mtimeMs;

@@ -3,9 +3,9 @@
  * tokenise its lexical fields — as one pure step, so that it runs the same on the main
  * thread and in the parse pool's workers.
  */
-import { createHash } from 'node:crypto';
 import { embeddingText, lexicalFields } from '../index/chunkText';
 import type { FieldTokens } from '../index/lexical';
+import { sha1Hex } from '../hashing';
 import { chunkFile } from '../parse/chunker';
 import type { SymbolParser } from '../parse/symbols';
 import type { Chunk, LanguageId } from '../types';
@@ -24,7 +24,7 @@ export async function prepareChunks(parser: SymbolParser, relPath: string, langu
   const outcome = await parser.parse(text, language);
   const chunks = chunkFile(relPath, language, text, outcome.symbols).map((c) => ({
     ...c,
-    textHash: createHash('sha1').update(embeddingText(c)).digest('hex'),
+    textHash: sha1Hex(embeddingText(c)),
   }));
   return { chunks, fields: chunks.map(lexicalFields), note: outcome.error };
 }
