@@ -53,7 +53,7 @@ export interface SimilarTarget {
 }
 
 /** Bump when the layout of the saved parts changes. */
-const INDEX_LAYOUT_VERSION = 2;
+const INDEX_LAYOUT_VERSION = 3;
 const DEFAULT_K = 10;
 /** Reads retried when a writer replaces the index mid-read. */
 const LOAD_ATTEMPTS = 3;
@@ -300,7 +300,7 @@ export class Engine {
     const entry = this.requireState().files.get(relPath.split(path.sep).join('/'));
     if (!entry) return [];
     return entry.slots
-      .map((s) => this.state!.chunks[s]!)
+      .map((s) => this.state!.chunk(s)!)
       .filter((c) => c && c.startLine <= endLine && c.endLine >= startLine);
   }
 

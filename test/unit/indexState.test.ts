@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { IndexState } from '../../src/core/index/indexState';
 import { LexicalIndex } from '../../src/core/index/lexical';
+import { VectorIndex } from '../../src/core/index/vectors';
 import { TimeSlicer } from '../../src/core/timeSlice';
 import type { Chunk } from '../../src/core/types';
 
@@ -33,7 +34,7 @@ test('the catalog, written in slices, is one valid JSON document that loads back
   const catalog = Buffer.concat(await state.serializeCatalog());
   const parsed = JSON.parse(catalog.toString('utf8'));
   assert.equal(parsed.files.length, FILES - 1);
-  assert.equal(parsed.chunks.length, (FILES - 1) * CHUNKS_PER_FILE);
+  assert.equal(parsed.files.reduce((n: number, f: { chunks: unknown[] }) => n + f.chunks.length, 0), (FILES - 1) * CHUNKS_PER_FILE);
   assert.deepEqual(parsed.skipped, [['secret/.env', 'secret']]);
 
   const lexical = LexicalIndex.deserialize(Buffer.concat(state.serializeLexical()));
@@ -42,8 +43,28 @@ test('the catalog, written in slices, is one valid JSON document that loads back
   assert.deepEqual([...copy.files.keys()].sort(), [...state.files.keys()].sort());
   for (const entry of state.files.values()) {
     const copied = copy.files.get(entry.path)!;
-    assert.deepEqual(copied.slots.map((s) => copy.chunks[s]), entry.slots.map((s) => state.chunks[s]));
+    assert.deepEqual(copied.slots.map((s) => copy.chunk(s)), entry.slots.map((s) => state.chunk(s)));
   }
+  assert.deepEqual([...copy.liveChunks()], [...state.liveChunks()]);
+});
+
+test('a stored chunk is the chunk less its body and signature; stored vectors are found by text hash', async () => {
+  const state = new IndexState(new VectorIndex(4));
+  const chunks = [chunk(7, 0), chunk(7, 1), chunk(7, 2)];
+  const vectors = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]].map((v) => Float32Array.from(v));
+  state.putFile({ path: chunks[0].path, language: 'typescript', size: 1, mtimeMs: 1, contentHash: 'c' }, chunks, vectors);
+  const slots = state.files.get(chunks[0].path)!.slots;
+  const { body: _body, signature: _signature, textHash: _textHash, ...expected } = chunks[1];
+  assert.deepEqual(state.chunk(slots[1]), { ...expected, slot: slots[1] });
+  assert.equal(state.chunk(slots[1])!.container, state.chunk(slots[2])!.container, 'equal containers of a file are shared');
+  assert.equal(state.chunk(slots.length + 5), undefined);
+  assert.ok(state.hasChunk(slots[0]));
+  const reusable = state.vectorsByTextHash(chunks[0].path);
+  assert.deepEqual(reusable.get(chunks[2].textHash), vectors[2]);
+  assert.equal(reusable.get('another text'), undefined);
+  state.removeFile(chunks[0].path);
+  assert.equal(state.chunk(slots[0]), undefined);
+  assert.deepEqual([...state.liveChunks()], []);
 });
 
 test('writing the catalog gives the event loop turns between slices', async () => {

@@ -4,13 +4,13 @@
  * Files are the unit of change: a file's chunks are replaced together.
  */
 import type { Chunk, LanguageId, SkipReason } from '../types';
+import { ChunkTable, type ChunkRecord, type StoredChunk, textKey } from './chunkTable';
 import { LexicalIndex, type FieldTokens } from './lexical';
 import { lexicalFields } from './chunkText';
 import type { VectorIndex } from './vectors';
 import { TimeSlicer } from '../timeSlice';
 
-/** What the index keeps of a chunk: everything but the body, which is read from disk when shown. */
-export type StoredChunk = Omit<Chunk, 'body'> & { slot: number; textHash: string };
+export type { StoredChunk } from './chunkTable';
 
 export interface FileEntry {
   path: string;
@@ -25,22 +25,29 @@ export interface FileEntry {
 
 /** Doc text kept per chunk (for display and explanations); the full doc is in the file. */
 const STORED_DOC_CHARS = 600;
-/** Catalog entries stringified between two chances for searches to run. */
-const CATALOG_SLICE = 2000;
+/** Catalog files (with their chunks) stringified between two chances for searches to run. */
+const CATALOG_SLICE = 200;
+/** Catalog layout: files with their chunks as arrays (see ChunkRow). */
+const CATALOG_VERSION = 2;
 /** Compact the lexical postings when this share of them belongs to removed chunks. */
 const COMPACT_DEAD_FRACTION = 0.2;
 
-/**
- * A deep copy with fresh strings. A parser's names and docs are substrings of the file's
- * text, and V8 keeps a substring's whole parent alive: stored as they are, chunks pinned
- * every indexed file's text (29 MB of 92 MB heap on a 31k-chunk corpus).
- */
-function detached<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
+/** A chunk in the saved catalog: [slot, kind, name, container, doc, startLine, endLine, extraNames, part, isDoc (0/1), textKey]. */
+type ChunkRow = [number, ChunkRecord['kind'], string, string[], string, number, number, string[], number, 0 | 1, number];
+/** A file in the saved catalog: its entry (without slots) and its chunks. */
+type FileRow = Omit<FileEntry, 'slots'> & { chunks: ChunkRow[] };
+
+function chunkRow(slot: number, c: ChunkRecord): ChunkRow {
+  return [slot, c.kind, c.name, c.container, c.doc, c.startLine, c.endLine, c.extraNames, c.part, c.isDoc ? 1 : 0, c.textKey];
+}
+
+function chunkRecord(row: ChunkRow): ChunkRecord {
+  const [, kind, name, container, doc, startLine, endLine, extraNames, part, isDoc, key] = row;
+  return { kind, name, container, doc, startLine, endLine, extraNames, part, isDoc: isDoc === 1, textKey: key };
 }
 
 export class IndexState {
-  readonly chunks: (StoredChunk | undefined)[] = [];
+  private readonly table = new ChunkTable();
   readonly files = new Map<string, FileEntry>();
   skipped = new Map<string, SkipReason>();
   lexical = new LexicalIndex();
@@ -61,10 +68,11 @@ export class IndexState {
   putFile(entry: Omit<FileEntry, 'slots'>, chunks: (Chunk & { textHash: string })[], vectors?: Float32Array[], fields?: FieldTokens[]): void {
     this.removeFile(entry.path);
     const slots: number[] = [];
+    const file: FileEntry = { ...entry, slots };
+    const containers = new Map<string, readonly string[]>();
     chunks.forEach((chunk, i) => {
       const slot = this.allocateSlot();
-      const { body: _body, ...meta } = chunk;
-      this.chunks[slot] = detached({ ...meta, doc: meta.doc.slice(0, STORED_DOC_CHARS), slot });
+      this.table.set(slot, file, { ...chunk, doc: chunk.doc.slice(0, STORED_DOC_CHARS), textKey: textKey(chunk.textHash) }, containers);
       this.lexical.add(slot, fields?.[i] ?? lexicalFields(chunk));
       const vector = vectors?.[i];
       if (vector && this.vectors) {
@@ -74,7 +82,7 @@ export class IndexState {
       }
       slots.push(slot);
     });
-    this.files.set(entry.path, { ...entry, slots });
+    this.files.set(entry.path, file);
     this.skipped.delete(entry.path);
   }
 
@@ -84,28 +92,43 @@ export class IndexState {
     for (const slot of entry.slots) {
       this.lexical.remove(slot);
       this.vectors?.remove(slot);
-      this.chunks[slot] = undefined;
+      this.table.delete(slot);
     }
     this.files.delete(path);
     if (this.lexical.deadFraction() > COMPACT_DEAD_FRACTION) this.freeSlots = this.lexical.compact();
   }
 
-  /** Stored vectors of a file's chunks by text hash, to reuse for unchanged chunks. */
-  vectorsByTextHash(path: string): Map<string, Float32Array> {
-    const out = new Map<string, Float32Array>();
-    const entry = this.files.get(path);
-    if (!entry || !this.vectors) return out;
-    for (const slot of entry.slots) {
-      const chunk = this.chunks[slot];
-      const vector = this.vectors.getVector(slot);
-      if (chunk && vector) out.set(chunk.textHash, vector);
+  /** The chunk at `slot` (built on demand: keep it no longer than needed), or undefined for a free slot. */
+  chunk(slot: number): StoredChunk | undefined {
+    return this.table.get(slot);
+  }
+
+  hasChunk(slot: number): boolean {
+    return this.table.has(slot);
+  }
+
+  /** Every chunk in the index, in slot order. */
+  *liveChunks(): Generator<StoredChunk> {
+    for (let slot = 0; slot < this.table.length; slot++) {
+      const chunk = this.table.get(slot);
+      if (chunk) yield chunk;
     }
-    return out;
+  }
+
+  /** Stored vectors of a file's chunks by text hash, to reuse for unchanged chunks. */
+  vectorsByTextHash(path: string): { get(textHash: string): Float32Array | undefined } {
+    const byKey = new Map<number, number>();
+    const entry = this.files.get(path);
+    if (entry && this.vectors) for (const slot of entry.slots) byKey.set(this.table.textKeyOf(slot)!, slot);
+    return { get: (textHash) => {
+      const slot = byKey.get(textKey(textHash));
+      return slot === undefined ? undefined : this.vectors?.getVector(slot);
+    } };
   }
 
   private allocateSlot(): number {
     const reused = this.freeSlots.pop();
-    return reused ?? this.chunks.length;
+    return reused ?? this.table.length;
   }
 
   /** The lexical part, compacted first so that no removed chunk's postings are saved. */
@@ -142,30 +165,32 @@ export class IndexState {
       flush();
       pieces.push(Buffer.from(last ? ']}' : '],'));
     };
-    pieces.push(Buffer.from('{'));
-    await writeArray('files', this.files.values(), false);
+    pieces.push(Buffer.from(`{"version":${CATALOG_VERSION},`));
     await writeArray('skipped', this.skipped, false);
-    await writeArray('chunks', this.liveChunks(), true);
+    await writeArray('files', this.fileRows(), true);
     return pieces;
   }
 
-  private *liveChunks(): Generator<StoredChunk> {
-    for (const chunk of this.chunks) if (chunk !== undefined) yield chunk;
+  private *fileRows(): Generator<FileRow> {
+    for (const { slots, ...entry } of this.files.values()) {
+      yield { ...entry, chunks: slots.map((slot) => chunkRow(slot, this.table.record(slot)!)) };
+    }
   }
 
   static fromParts(catalog: Buffer, lexical: LexicalIndex, vectors?: VectorIndex): IndexState {
-    const parsed = JSON.parse(catalog.toString('utf8')) as {
-      files: FileEntry[];
-      skipped: [string, SkipReason][];
-      chunks: StoredChunk[];
-    };
+    const parsed = JSON.parse(catalog.toString('utf8')) as { version: number; files: FileRow[]; skipped: [string, SkipReason][] };
+    if (parsed.version !== CATALOG_VERSION) throw new Error(`catalog version ${parsed.version} is not supported (expected ${CATALOG_VERSION})`);
     const state = new IndexState(vectors);
     state.lexical = lexical;
-    for (const f of parsed.files) state.files.set(f.path, f);
+    for (const { chunks, ...row } of parsed.files) {
+      const file: FileEntry = { ...row, slots: chunks.map((c) => c[0]) };
+      const containers = new Map<string, readonly string[]>();
+      for (const c of chunks) state.table.set(c[0], file, chunkRecord(c), containers);
+      state.files.set(file.path, file);
+    }
     state.skipped = new Map(parsed.skipped);
-    for (const c of parsed.chunks) state.chunks[c.slot] = c;
-    for (let slot = 0; slot < state.chunks.length; slot++) {
-      if (!state.chunks[slot] && !lexical.isAlive(slot)) state.freeSlots.push(slot);
+    for (let slot = 0; slot < state.table.length; slot++) {
+      if (!state.table.has(slot) && !lexical.isAlive(slot)) state.freeSlots.push(slot);
     }
     return state;
   }

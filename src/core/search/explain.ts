@@ -42,8 +42,8 @@ export class DefinitionTable {
   private readonly byName = new Map<string, number[]>();
 
   constructor(state: IndexState) {
-    for (const chunk of state.chunks) {
-      if (!chunk || !DEFINITION_KINDS.has(chunk.kind) || chunk.part > 1) continue;
+    for (const chunk of state.liveChunks()) {
+      if (!DEFINITION_KINDS.has(chunk.kind) || chunk.part > 1) continue;
       for (const name of [chunk.name, ...chunk.extraNames]) {
         if (!name) continue;
         const list = this.byName.get(name) ?? [];
@@ -82,7 +82,7 @@ export function definitionsUsedBy(table: DefinitionTable, state: IndexState, bod
   const out: ExplainEntry[] = [];
   const shown = new Set<number>();
   for (const id of identifiersIn(body, ownNames)) {
-    const candidates = table.lookup(id).map((slot) => state.chunks[slot]).filter(
+    const candidates = table.lookup(id).map((slot) => state.chunk(slot)).filter(
       (c): c is StoredChunk => c !== undefined && c.slot !== subject?.slot && !shown.has(c.slot));
     // One definition per identifier keeps the list readable: the nearest one wins.
     const best = candidates.sort((a, b) => closeness(b, subject) - closeness(a, subject))[0];
@@ -110,8 +110,8 @@ export function usagesOf(state: IndexState, subject: StoredChunk): ExplainEntry[
   const term = splitIdentifier(subject.name).length > 1 ? lower : stemWord(lower);
   const terms = new Map([[term, 1]]);
   const hits = state.lexical.search(terms, MAX_USAGES * 4, (slot) => {
-    const c = state.chunks[slot];
+    const c = state.chunk(slot);
     return c !== undefined && c.slot !== subject.slot && c.name !== subject.name && !c.isDoc;
   });
-  return hits.slice(0, MAX_USAGES).map((h) => entryOf(state.chunks[h.slot]!));
+  return hits.slice(0, MAX_USAGES).map((h) => entryOf(state.chunk(h.slot)!));
 }

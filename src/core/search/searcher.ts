@@ -30,13 +30,12 @@ export function searchIndex(state: IndexState, request: SearchRequest): Candidat
   const query = analyseQuery(request.query);
   const filter = compileFilters(request.filters);
   const accept = (slot: number) => {
-    const chunk = state.chunks[slot];
-    return chunk !== undefined && !request.excludeSlots?.has(slot) && (!filter || filter(chunk));
+    return state.hasChunk(slot) && !request.excludeSlots?.has(slot) && (!filter || filter(state.chunk(slot)!));
   };
   const bySlot = new Map<number, Candidate>();
   const candidate = (slot: number) => {
     let c = bySlot.get(slot);
-    if (!c) bySlot.set(slot, (c = { chunk: state.chunks[slot]!, lexical: 0, coverage: 0, dense: 0, score: 0, factors: {} }));
+    if (!c) bySlot.set(slot, (c = { chunk: state.chunk(slot)!, lexical: 0, coverage: 0, dense: 0, score: 0, factors: {} }));
     return c;
   };
   if (request.mode !== 'dense') {
