@@ -62,13 +62,32 @@ const RANDOM_SEED = 100;
 const INT8_MAX = 127;
 
 /**
- * Serialized layout (little-endian): magic, format version, dim, graph dim, live count; the
- * live labels (u32), their cosine scales (f32), their int8 vectors (padded to 4 bytes); then
- * hnswlib's own file.
+ * Serialized layout (little-endian): magic, format version, dim, graph dim, stored count;
+ * then for every label the graph holds (live or deleted: deleted ones still route
+ * searches) its label (u32), state (u8, padded to 4 bytes), cosine scale (f32) and int8
+ * vector (padded to 4 bytes); then hnswlib's own file less the vectors in its level-0
+ * records, which are rebuilt from the int8 vectors on load (see stripGraph).
  */
 const MAGIC = 0x51564543; // 'QVEC'
-const FORMAT_VERSION = 2;
+const FORMAT_VERSION = 3;
 const HEADER_WORDS = 5;
+/** Label states. */
+const NEVER = 0;
+const LIVE = 1;
+const DELETED = 2;
+/**
+ * hnswlib (0.8, as vendored by hnswlib-node 3) saves: offsetLevel0, max_elements,
+ * cur_element_count, size_data_per_element, label_offset, offsetData (size_t each), maxlevel
+ * (int), enterpoint (u32), maxM, maxM0, M (size_t), mult (double), ef_construction (size_t);
+ * then cur_element_count level-0 records of size_data_per_element bytes (links, vector,
+ * label); then the upper levels' links.
+ */
+const HNSW_HEADER_BYTES = 96;
+const HNSW_MAX_ELEMENTS_AT = 8;
+const HNSW_COUNT_AT = 16;
+const HNSW_RECORD_SIZE_AT = 24;
+const HNSW_LABEL_OFFSET_AT = 32;
+const HNSW_DATA_OFFSET_AT = 40;
 
 /** The graph's dimension for a model of `dim` dims trained with these Matryoshka prefixes. */
 export function graphDimFor(dim: number, matryoshkaDims: readonly number[] = []): number {
@@ -84,10 +103,11 @@ export class VectorIndex {
   private codes: Int8Array;
   /** Per label: 1 / |code vector|, so that dot(query, codes) * scale is the cosine. */
   private scales: Float32Array;
-  /** 1 for labels currently searchable; hnswlib also remembers deleted ones, this does not. */
-  private present: Uint8Array;
+  /** Per label: NEVER added, LIVE (searchable) or DELETED (still a node of hnswlib's graph). */
+  private states: Uint8Array;
   private liveCount = 0;
 
+  /** `loaded`: an hnswlib index that deserialize() reads into before use. */
   constructor(readonly dim: number, opts: VectorIndexOptions = {}, loaded?: { hnsw: HierarchicalNSW; graphDim: number }) {
     if (!Number.isInteger(dim) || dim <= 0) throw new Error(`vector dimension must be a positive integer, got ${dim}`);
     this.efSearch = opts.efSearch ?? DEFAULT_EF_SEARCH;
@@ -98,12 +118,12 @@ export class VectorIndex {
       this.graphDim = graphDimFor(dim, opts.matryoshkaDims);
       this.hnsw = new HierarchicalNSW('cosine', this.graphDim);
       this.hnsw.initIndex(INITIAL_CAPACITY, opts.M ?? DEFAULT_M, opts.efConstruction ?? DEFAULT_EF_CONSTRUCTION, RANDOM_SEED);
+      this.hnsw.setEf(this.efSearch);
     }
-    this.hnsw.setEf(this.efSearch);
     const capacity = loaded ? 0 : INITIAL_CAPACITY;
     this.codes = new Int8Array(capacity * dim);
     this.scales = new Float32Array(capacity);
-    this.present = new Uint8Array(capacity);
+    this.states = new Uint8Array(capacity);
   }
 
   /** Adds or replaces the vector of `label`; a deleted label comes back with the new vector. */
@@ -117,19 +137,19 @@ export class VectorIndex {
     this.hnsw.addPoint(Array.from(vector.subarray(0, this.graphDim)), label);
     this.ensureLabel(label);
     this.scales[label] = quantize(vector, this.codes, label * this.dim);
-    if (!this.present[label]) this.liveCount++;
-    this.present[label] = 1;
+    if (this.states[label] !== LIVE) this.liveCount++;
+    this.states[label] = LIVE;
   }
 
   remove(label: number): void {
     if (!this.has(label)) return;
-    this.present[label] = 0;
+    this.states[label] = DELETED;
     this.liveCount--;
     this.hnsw.markDelete(label);
   }
 
   has(label: number): boolean {
-    return label < this.present.length && this.present[label] === 1;
+    return label < this.states.length && this.states[label] === LIVE;
   }
 
   search(query: Float32Array, k: number, filter?: (label: number) => boolean): VectorHit[] {
@@ -168,19 +188,25 @@ export class VectorIndex {
     return this.liveCount;
   }
 
-  /** The index as the pieces of one part: header, labels, scales, int8 vectors, then hnswlib's own file. */
+  /** The index as the pieces of one part (see FORMAT_VERSION). */
   async serialize(): Promise<Buffer[]> {
     return withTempFile(async (file) => {
       await this.hnsw.writeIndex(file); // written on a libuv thread: searches go on meanwhile
-      const graph = await fs.readFile(file);
-      const labels = new Uint32Array(this.liveCount);
-      let n = 0;
-      for (let label = 0; label < this.present.length; label++) if (this.present[label]) labels[n++] = label;
-      const header = Uint32Array.of(MAGIC, FORMAT_VERSION, this.dim, this.graphDim, this.liveCount);
-      const scales = Float32Array.from(labels, (label) => this.scales[label]);
-      const codes = new Int8Array(padded4(this.liveCount * this.dim));
-      labels.forEach((label, i) => codes.set(this.codes.subarray(label * this.dim, (label + 1) * this.dim), i * this.dim));
-      return [header, labels, scales, codes].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)).concat(graph);
+      const graph = stripGraph(await fs.readFile(file), this.graphDim);
+      const labels: number[] = [];
+      for (let label = 0; label < this.states.length; label++) if (this.states[label] !== NEVER) labels.push(label);
+      const n = labels.length;
+      const header = Uint32Array.of(MAGIC, FORMAT_VERSION, this.dim, this.graphDim, n);
+      const states = new Uint8Array(padded4(n));
+      const scales = new Float32Array(n);
+      const codes = new Int8Array(padded4(n * this.dim));
+      labels.forEach((label, i) => {
+        states[i] = this.states[label];
+        scales[i] = this.scales[label];
+        codes.set(this.codes.subarray(label * this.dim, (label + 1) * this.dim), i * this.dim);
+      });
+      const pieces: Buffer[] = [header, Uint32Array.from(labels), states, scales, codes].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+      return [...pieces, graph];
     });
   }
 
@@ -190,42 +216,73 @@ export class VectorIndex {
     if (words(1) !== FORMAT_VERSION) throw new Error(`vector index format ${words(1)} is not supported (expected ${FORMAT_VERSION})`);
     if (words(2) !== dim) throw new Error(`vector index has dimension ${words(2)}, the model has ${dim}`);
     const graphDim = words(3);
-    const liveCount = words(4);
+    const n = words(4);
     const labelsAt = HEADER_WORDS * 4;
-    const scalesAt = labelsAt + liveCount * 4;
-    const codesAt = scalesAt + liveCount * 4;
-    const graphAt = codesAt + padded4(liveCount * dim);
+    const statesAt = labelsAt + n * 4;
+    const scalesAt = statesAt + padded4(n);
+    const codesAt = scalesAt + n * 4;
+    const graphAt = codesAt + padded4(n * dim);
     if (graphDim <= 0 || graphDim > dim || buf.length < graphAt) throw new Error('vector index is truncated');
-    const hnsw = await withTempFile(async (file) => {
-      await fs.writeFile(file, buf.subarray(graphAt));
-      const loaded = new HierarchicalNSW('cosine', graphDim);
-      await loaded.readIndex(file);
-      return loaded;
-    });
-    const index = new VectorIndex(dim, opts, { hnsw, graphDim });
-    for (let i = 0; i < liveCount; i++) {
+    const index = new VectorIndex(dim, opts, { hnsw: new HierarchicalNSW('cosine', graphDim), graphDim });
+    for (let i = 0; i < n; i++) {
       const label = buf.readUInt32LE(labelsAt + i * 4);
+      const state = buf[statesAt + i];
+      if (state !== LIVE && state !== DELETED) throw new Error('vector index: bad label state');
       index.ensureLabel(label);
+      index.states[label] = state;
       index.scales[label] = buf.readFloatLE(scalesAt + i * 4);
       index.codes.set(new Int8Array(buf.buffer, buf.byteOffset + codesAt + i * dim, dim), label * dim);
-      index.present[label] = 1;
+      if (state === LIVE) index.liveCount++;
     }
-    index.liveCount = liveCount;
+    const graph = index.restoreGraph(buf.subarray(graphAt));
+    await withTempFile(async (file) => {
+      await fs.writeFile(file, graph);
+      await index.hnsw.readIndex(file);
+    });
+    index.hnsw.setEf(index.efSearch);
     return index;
   }
 
+  /** hnswlib's file from a stripped one: each level-0 record gets its vector back (the unit-length int8 prefix). */
+  private restoreGraph(stripped: Buffer): Buffer {
+    const layout = graphLayout(stripped, this.graphDim);
+    const kept = layout.recordSize - layout.dataBytes;
+    const recordsEnd = HNSW_HEADER_BYTES + layout.count * kept;
+    if (stripped.length < recordsEnd) throw new Error('vector index: graph is truncated');
+    const out = Buffer.alloc(stripped.length + layout.count * layout.dataBytes);
+    stripped.copy(out, 0, 0, HNSW_HEADER_BYTES);
+    const prefix = new Float32Array(this.graphDim);
+    for (let i = 0; i < layout.count; i++) {
+      const from = HNSW_HEADER_BYTES + i * kept;
+      const to = HNSW_HEADER_BYTES + i * layout.recordSize;
+      stripped.copy(out, to, from, from + layout.dataOffset);
+      stripped.copy(out, to + layout.dataOffset + layout.dataBytes, from + layout.dataOffset, from + kept);
+      const label = Number(out.readBigUInt64LE(to + layout.labelOffset));
+      if (label >= this.states.length || this.states[label] === NEVER) throw new Error('vector index: graph and vectors disagree');
+      let norm = 0;
+      for (let d = 0; d < this.graphDim; d++) {
+        prefix[d] = this.codes[label * this.dim + d];
+        norm += prefix[d] * prefix[d];
+      }
+      const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+      for (let d = 0; d < this.graphDim; d++) out.writeFloatLE(prefix[d] * scale, to + layout.dataOffset + d * 4);
+    }
+    stripped.copy(out, HNSW_HEADER_BYTES + layout.count * layout.recordSize, recordsEnd);
+    return out;
+  }
+
   private ensureLabel(label: number): void {
-    if (label < this.present.length) return;
-    const capacity = Math.max(label + 1, INITIAL_CAPACITY, Math.ceil(this.present.length * GROWTH));
+    if (label < this.states.length) return;
+    const capacity = Math.max(label + 1, INITIAL_CAPACITY, Math.ceil(this.states.length * GROWTH));
     const codes = new Int8Array(capacity * this.dim);
     codes.set(this.codes);
     this.codes = codes;
     const scales = new Float32Array(capacity);
     scales.set(this.scales);
     this.scales = scales;
-    const present = new Uint8Array(capacity);
-    present.set(this.present);
-    this.present = present;
+    const states = new Uint8Array(capacity);
+    states.set(this.states);
+    this.states = states;
   }
 
   private checkVector(vector: Float32Array): void {
@@ -245,6 +302,51 @@ function quantize(vector: Float32Array, codes: Int8Array, at: number): number {
     norm += c * c;
   }
   return norm > 0 ? 1 / Math.sqrt(norm) : 0;
+}
+
+interface GraphLayout {
+  count: number;
+  recordSize: number;
+  dataOffset: number;
+  dataBytes: number;
+  labelOffset: number;
+}
+
+/** The level-0 record layout of an hnswlib file (stripped or not: the header is the same), checked. */
+function graphLayout(file: Buffer, graphDim: number): GraphLayout {
+  if (file.length < HNSW_HEADER_BYTES) throw new Error('vector index: graph is truncated');
+  const size = (at: number) => Number(file.readBigUInt64LE(at));
+  const layout = {
+    count: size(HNSW_COUNT_AT), recordSize: size(HNSW_RECORD_SIZE_AT), dataOffset: size(HNSW_DATA_OFFSET_AT),
+    dataBytes: graphDim * 4, labelOffset: size(HNSW_LABEL_OFFSET_AT),
+  };
+  if (layout.labelOffset !== layout.dataOffset + layout.dataBytes || layout.recordSize !== layout.labelOffset + 8) {
+    throw new Error('vector index: unexpected hnswlib file layout');
+  }
+  return layout;
+}
+
+/**
+ * hnswlib's file without the vectors of its level-0 records (the int8 vectors saved beside
+ * it rebuild them): 256 of the ~400 bytes a 64-d node takes. Its capacity is set to its
+ * count, so that a loaded index holds no empty slots until it grows.
+ */
+function stripGraph(file: Buffer, graphDim: number): Buffer {
+  const layout = graphLayout(file, graphDim);
+  const kept = layout.recordSize - layout.dataBytes;
+  const recordsEnd = HNSW_HEADER_BYTES + layout.count * layout.recordSize;
+  if (file.length < recordsEnd) throw new Error('vector index: graph is truncated');
+  const out = Buffer.alloc(file.length - layout.count * layout.dataBytes);
+  file.copy(out, 0, 0, HNSW_HEADER_BYTES);
+  out.writeBigUInt64LE(BigInt(Math.max(1, layout.count)), HNSW_MAX_ELEMENTS_AT);
+  for (let i = 0; i < layout.count; i++) {
+    const from = HNSW_HEADER_BYTES + i * layout.recordSize;
+    const to = HNSW_HEADER_BYTES + i * kept;
+    file.copy(out, to, from, from + layout.dataOffset);
+    file.copy(out, to + layout.dataOffset, from + layout.labelOffset, from + layout.recordSize);
+  }
+  file.copy(out, HNSW_HEADER_BYTES + layout.count * kept, recordsEnd);
+  return out;
 }
 
 function padded4(n: number): number {
