@@ -53,7 +53,7 @@ export interface SimilarTarget {
 }
 
 /** Bump when the layout of the saved parts changes. */
-const INDEX_LAYOUT_VERSION = 3;
+const INDEX_LAYOUT_VERSION = 4;
 const DEFAULT_K = 10;
 /** Reads retried when a writer replaces the index mid-read. */
 const LOAD_ATTEMPTS = 3;
