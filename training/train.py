@@ -65,6 +65,30 @@ def info_nce(q, d, temperature):
     return loss / len(DIMS)
 
 
+def load_languages():
+    """The language of each training pair (work/train.jsonl, the order of the feature files)."""
+    with open(os.path.join(WORK, 'train.jsonl')) as f:
+        return np.array([json.loads(line)['lang'] for line in f if line.strip()])
+
+
+def plan_batches(n, batch, rng, langs=None, same_language=0.0):
+    """One epoch of batches: random ones, and with `same_language` > 0 that share of the pairs in batches
+    of a single language (a language too small for a whole batch joins the random ones)."""
+    perm = rng.permutation(n)
+    batches = []
+    if langs is not None and same_language > 0:
+        chosen = perm[rng.random(n) < same_language]
+        rest = [perm[~np.isin(perm, chosen)]]
+        for lang in np.unique(langs[chosen]):
+            idx = chosen[langs[chosen] == lang]
+            whole = len(idx) // batch * batch
+            batches += [idx[b:b + batch] for b in range(0, whole, batch)]
+            rest.append(idx[whole:])
+        perm = rng.permutation(np.concatenate(rest))
+    batches += [perm[b:b + batch] for b in range(0, len(perm) - batch + 1, batch)]
+    return [batches[i] for i in rng.permutation(len(batches))]
+
+
 def save(model, step, epoch, t0, args, n, path):
     torch.save({'weight': model.bag.weight.detach().clone(), 'steps': step, 'epochs_done': epoch,
                 'minutes': (time.time() - t0) / 60, 'args': vars(args), 'pairs': n}, path)
@@ -81,6 +105,8 @@ def main():
     ap.add_argument('--feat', default=os.path.join(WORK, 'feat'), help='folder of q.* and d.* (featurize-corpus.ts)')
     ap.add_argument('--out', default=os.path.join(WORK, 'model.pt'))
     ap.add_argument('--epoch-checkpoints', action='store_true', help='also save <out>.epochN after each epoch')
+    ap.add_argument('--same-language', type=float, default=0.0,
+                    help='share of pairs batched with pairs of their own language only (harder in-batch negatives)')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -96,15 +122,15 @@ def main():
     step = 0
     epoch = 0
     avg = None
+    langs = load_languages() if args.same_language > 0 else None
     while time.time() - t0 < budget:
-        perm = rng.permutation(n)
-        for b in range(0, n - args.batch + 1, args.batch):
+        batches = plan_batches(n, args.batch, rng, langs, args.same_language)
+        for rows in batches:
             frac = (time.time() - t0) / budget
             if frac >= 1:
                 break
             for g in opt.param_groups:
                 g['lr'] = args.lr * min(1.0, (step + 1) / 100) * max(0.05, 1 - frac)
-            rows = perm[b:b + args.batch]
             eq = model(*gather(q, rows, 256, args.dropout, rng))
             ed = model(*gather(d, rows, TRAIN_MAX_FEATURES, args.dropout, rng))
             loss = info_nce(eq, ed, args.temperature)

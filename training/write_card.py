@@ -72,14 +72,14 @@ def main():
           '| dims | mean over languages (each ranks within its language) | all languages mixed |', '|---:|---:|---:|']
     for d in ('64', '128', '256'):
         L.append(f"| {d} | {scores[d]['mean_over_languages']:.3f} | {scores[d]['all_mixed']:.3f} |")
-    alt = os.path.join(WORK, 'docbench-run2.json')
-    if os.path.exists(alt):
-        r2 = json.load(open(alt))['256']
-        L += ['', 'Model selection: a second run (30 min, 672 steps, feature dropout 0.2) scored '
-              f"{r2['mean_over_languages']:.3f} / {r2['all_mixed']:.3f} at 256-d and was not shipped; docbench was thus",
-              'used once to choose between two runs.']
+    # work/selection.json: the runs docbench chose between, [{"run": "...", "mean": m, "mixed": x, "shipped": bool}]
+    sel = os.path.join(WORK, 'selection.json')
+    if os.path.exists(sel):
+        runs = json.load(open(sel))
+        L += ['', f'Model selection: docbench (256-d, mean over languages / all mixed) chose between {len(runs)} runs:', '']
+        L += [f"- {r['run']}: {r['mean']:.3f} / {r['mixed']:.3f}{' (shipped)' if r.get('shipped') else ''}" for r in runs]
     L += ['', 'Per language (256-d): ' + ', '.join(f'{k} {v:.3f}' for k, v in s256['per_language'].items()) + '.', '',
-          f"Speed (`training/bench-speed.ts`, onnxruntime-node, intraOpNumThreads 1, batch {speed['batch']}, "
+          f"Speed (`training/bench-speed.ts`, onnxruntime-node, intraOpNumThreads 1, batches of {speed['batch']} run as sorted sub-batches of at most 4,096 padded features as in the engine, "
           f"{speed['chunks']:,} chunks of 40 lines, {speed['avgChars']} characters and {speed['avgFeatures']} features on average):",
           f"model {speed['onnxPerSec']:,} chunks/s, featurizer {speed['featurizePerSec']:,} chunks/s, both {speed['endToEndPerSec']:,} chunks/s",
           f"(wall clock; per CPU-second of the process: {speed['onnxPerCpuSec']:,} / {speed['featurizePerCpuSec']:,} / {speed['endToEndPerCpuSec']:,}).", '',
@@ -90,7 +90,7 @@ def main():
           '- Bag of features: word order is only seen through bigrams; no deep paraphrase understanding. Pair it',
           '  with the lexical channel (hybrid), as the engine does.',
           '- Mostly English docs. Zig has no training data; bash, Elixir, Swift, Lua and Haskell are thin.',
-          '- Hash collisions: 65,536 buckets shared by words, trigrams and bigrams.', '',
+          f"- Hash collisions: {cfg['numBuckets']:,} buckets shared by words, trigrams and bigrams.", '',
           '## Licence notes', '',
           'The weights are a statistical summary (hashed-feature embeddings) of open-source code and documentation',
           'distributed by the npm registry and Debian main (licences: MIT, BSD, Apache-2.0, GPL/LGPL, MPL and',
