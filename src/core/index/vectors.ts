@@ -88,6 +88,8 @@ const HNSW_COUNT_AT = 16;
 const HNSW_RECORD_SIZE_AT = 24;
 const HNSW_LABEL_OFFSET_AT = 32;
 const HNSW_DATA_OFFSET_AT = 40;
+/** The saved graph is stripped (and a loaded one restored) this many bytes at a time. */
+const GRAPH_READ_BYTES = 256 << 10;
 
 /** The graph's dimension for a model of `dim` dims trained with these Matryoshka prefixes. */
 export function graphDimFor(dim: number, matryoshkaDims: readonly number[] = []): number {
@@ -192,7 +194,7 @@ export class VectorIndex {
   async serialize(): Promise<Buffer[]> {
     return withTempFile(async (file) => {
       await this.hnsw.writeIndex(file); // written on a libuv thread: searches go on meanwhile
-      const graph = stripGraph(await fs.readFile(file), this.graphDim);
+      const graph = await stripGraph(file, this.graphDim);
       const labels: number[] = [];
       for (let label = 0; label < this.states.length; label++) if (this.states[label] !== NEVER) labels.push(label);
       const n = labels.length;
@@ -206,7 +208,7 @@ export class VectorIndex {
         codes.set(this.codes.subarray(label * this.dim, (label + 1) * this.dim), i * this.dim);
       });
       const pieces: Buffer[] = [header, Uint32Array.from(labels), states, scales, codes].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
-      return [...pieces, graph];
+      return [...pieces, ...graph];
     });
   }
 
@@ -234,41 +236,50 @@ export class VectorIndex {
       index.codes.set(new Int8Array(buf.buffer, buf.byteOffset + codesAt + i * dim, dim), label * dim);
       if (state === LIVE) index.liveCount++;
     }
-    const graph = index.restoreGraph(buf.subarray(graphAt));
     await withTempFile(async (file) => {
-      await fs.writeFile(file, graph);
+      await index.restoreGraph(buf.subarray(graphAt), file);
       await index.hnsw.readIndex(file);
     });
     index.hnsw.setEf(index.efSearch);
     return index;
   }
 
-  /** hnswlib's file from a stripped one: each level-0 record gets its vector back (the unit-length int8 prefix). */
-  private restoreGraph(stripped: Buffer): Buffer {
+  /**
+   * Writes hnswlib's file from a stripped one: each level-0 record gets its vector back (the
+   * unit-length int8 prefix). Written in pieces, so that the whole file is never in memory.
+   */
+  private async restoreGraph(stripped: Buffer, file: string): Promise<void> {
     const layout = graphLayout(stripped, this.graphDim);
     const kept = layout.recordSize - layout.dataBytes;
     const recordsEnd = HNSW_HEADER_BYTES + layout.count * kept;
     if (stripped.length < recordsEnd) throw new Error('vector index: graph is truncated');
-    const out = Buffer.alloc(stripped.length + layout.count * layout.dataBytes);
-    stripped.copy(out, 0, 0, HNSW_HEADER_BYTES);
-    const prefix = new Float32Array(this.graphDim);
-    for (let i = 0; i < layout.count; i++) {
-      const from = HNSW_HEADER_BYTES + i * kept;
-      const to = HNSW_HEADER_BYTES + i * layout.recordSize;
-      stripped.copy(out, to, from, from + layout.dataOffset);
-      stripped.copy(out, to + layout.dataOffset + layout.dataBytes, from + layout.dataOffset, from + kept);
-      const label = Number(out.readBigUInt64LE(to + layout.labelOffset));
-      if (label >= this.states.length || this.states[label] === NEVER) throw new Error('vector index: graph and vectors disagree');
-      let norm = 0;
-      for (let d = 0; d < this.graphDim; d++) {
-        prefix[d] = this.codes[label * this.dim + d];
-        norm += prefix[d] * prefix[d];
+    const handle = await fs.open(file, 'w');
+    try {
+      await handle.write(stripped.subarray(0, HNSW_HEADER_BYTES));
+      const perWrite = Math.max(1, Math.floor(GRAPH_READ_BYTES / layout.recordSize));
+      for (let first = 0; first < layout.count; first += perWrite) {
+        const n = Math.min(perWrite, layout.count - first);
+        const out = Buffer.alloc(n * layout.recordSize);
+        for (let i = 0; i < n; i++) this.restoreRecord(stripped, HNSW_HEADER_BYTES + (first + i) * kept, out, i * layout.recordSize, layout);
+        await handle.write(out);
       }
-      const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-      for (let d = 0; d < this.graphDim; d++) out.writeFloatLE(prefix[d] * scale, to + layout.dataOffset + d * 4);
+      await handle.write(stripped.subarray(recordsEnd));
+    } finally {
+      await handle.close();
     }
-    stripped.copy(out, HNSW_HEADER_BYTES + layout.count * layout.recordSize, recordsEnd);
-    return out;
+  }
+
+  private restoreRecord(stripped: Buffer, from: number, out: Buffer, to: number, layout: GraphLayout): void {
+    const kept = layout.recordSize - layout.dataBytes;
+    stripped.copy(out, to, from, from + layout.dataOffset);
+    stripped.copy(out, to + layout.labelOffset, from + layout.dataOffset, from + kept);
+    const label = Number(out.readBigUInt64LE(to + layout.labelOffset));
+    if (label >= this.states.length || this.states[label] === NEVER) throw new Error('vector index: graph and vectors disagree');
+    const at = label * this.dim;
+    let norm = 0;
+    for (let d = 0; d < this.graphDim; d++) norm += this.codes[at + d] * this.codes[at + d];
+    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let d = 0; d < this.graphDim; d++) out.writeFloatLE(this.codes[at + d] * scale, to + layout.dataOffset + d * 4);
   }
 
   private ensureLabel(label: number): void {
@@ -329,24 +340,43 @@ function graphLayout(file: Buffer, graphDim: number): GraphLayout {
 /**
  * hnswlib's file without the vectors of its level-0 records (the int8 vectors saved beside
  * it rebuild them): 256 of the ~400 bytes a 64-d node takes. Its capacity is set to its
- * count, so that a loaded index holds no empty slots until it grows.
+ * count, so that a loaded index holds no empty slots until it grows. Read in pieces of
+ * whole records, so that the whole file is never in memory at once.
  */
-function stripGraph(file: Buffer, graphDim: number): Buffer {
-  const layout = graphLayout(file, graphDim);
-  const kept = layout.recordSize - layout.dataBytes;
-  const recordsEnd = HNSW_HEADER_BYTES + layout.count * layout.recordSize;
-  if (file.length < recordsEnd) throw new Error('vector index: graph is truncated');
-  const out = Buffer.alloc(file.length - layout.count * layout.dataBytes);
-  file.copy(out, 0, 0, HNSW_HEADER_BYTES);
-  out.writeBigUInt64LE(BigInt(Math.max(1, layout.count)), HNSW_MAX_ELEMENTS_AT);
-  for (let i = 0; i < layout.count; i++) {
-    const from = HNSW_HEADER_BYTES + i * layout.recordSize;
-    const to = HNSW_HEADER_BYTES + i * kept;
-    file.copy(out, to, from, from + layout.dataOffset);
-    file.copy(out, to + layout.dataOffset, from + layout.labelOffset, from + layout.recordSize);
+async function stripGraph(file: string, graphDim: number): Promise<Buffer[]> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const size = (await handle.stat()).size;
+    const read = async (position: number, length: number) => {
+      const buf = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(buf, 0, length, position);
+      if (bytesRead !== length) throw new Error('vector index: graph is truncated');
+      return buf;
+    };
+    const header = await read(0, Math.min(size, HNSW_HEADER_BYTES));
+    const layout = graphLayout(header, graphDim);
+    const kept = layout.recordSize - layout.dataBytes;
+    const recordsEnd = HNSW_HEADER_BYTES + layout.count * layout.recordSize;
+    if (size < recordsEnd) throw new Error('vector index: graph is truncated');
+    header.writeBigUInt64LE(BigInt(Math.max(1, layout.count)), HNSW_MAX_ELEMENTS_AT);
+    const pieces = [header];
+    const perRead = Math.max(1, Math.floor(GRAPH_READ_BYTES / layout.recordSize));
+    for (let first = 0; first < layout.count; first += perRead) {
+      const n = Math.min(perRead, layout.count - first);
+      const records = await read(HNSW_HEADER_BYTES + first * layout.recordSize, n * layout.recordSize);
+      const out = Buffer.alloc(n * kept);
+      for (let i = 0; i < n; i++) {
+        const from = i * layout.recordSize;
+        records.copy(out, i * kept, from, from + layout.dataOffset);
+        records.copy(out, i * kept + layout.dataOffset, from + layout.labelOffset, from + layout.recordSize);
+      }
+      pieces.push(out);
+    }
+    pieces.push(await read(recordsEnd, size - recordsEnd));
+    return pieces;
+  } finally {
+    await handle.close();
   }
-  file.copy(out, HNSW_HEADER_BYTES + layout.count * kept, recordsEnd);
-  return out;
 }
 
 function padded4(n: number): number {
