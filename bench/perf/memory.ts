@@ -62,17 +62,20 @@ async function main(): Promise<void> {
   const spaces = Object.fromEntries(v8.getHeapSpaceStatistics().map((s) => [s.space_name, Math.round(s.space_used_size / MB)]));
   // Each part's share: drop it, collect, and see what the heap and the buffers gave back.
   const parts: Record<string, { heapMb: number; buffersMb: number; rssMb: number }> = {};
-  const drop = (name: string, fn: () => void) => {
+  const drop = async (name: string, fn: () => unknown) => {
     const before = collect();
-    fn();
+    await fn();
+    // Native finalizers (hnswlib's index) run on a later turn of the event loop.
+    collect();
+    await new Promise((resolve) => setTimeout(resolve, 300));
     const after = collect();
     const d = (a: number, b: number) => Math.round((a - b) * 10) / 10;
     parts[name] = { heapMb: d(before.heapUsedMb, after.heapUsedMb), buffersMb: d(before.arrayBuffersMb, after.arrayBuffersMb), rssMb: d(before.rssMb, after.rssMb) };
   };
   const mutable = state as unknown as { chunks?: unknown[]; table?: unknown; files: Map<string, unknown>; lexical: unknown; vectors: unknown };
-  drop('chunks', () => (mutable.chunks ? (mutable.chunks.length = 0) : (mutable.table = undefined)));
-  drop('files', () => mutable.files.clear());
-  drop('lexical', () => (mutable.lexical = undefined));
+  await drop('chunks', () => (mutable.chunks ? (mutable.chunks.length = 0) : (mutable.table = undefined)));
+  await drop('files', () => mutable.files.clear());
+  await drop('lexical', () => (mutable.lexical = undefined));
   const hnswCapacity = (state.vectors as unknown as { hnsw?: { getMaxElements(): number } } | undefined)?.hnsw?.getMaxElements() ?? 0;
   // hnswlib's native memory is invisible to V8 (and freeing it seldom lowers RSS): estimated
   // from its layout — per slot of capacity a level-0 record (links of 2M, the vector, the
@@ -80,13 +83,10 @@ async function main(): Promise<void> {
   const graphDim = state.vectors?.graphDim ?? 0;
   const level0 = 4 + 2 * HNSW_M * 4 + graphDim * 4 + 8;
   const hnswEstimateMb = Math.round(((hnswCapacity * (level0 + 40 + 4 + 8) + vectorCount * (48 + (4 + HNSW_M * 4) / HNSW_M)) / MB) * 10) / 10;
-  drop('vectors', () => (mutable.vectors = undefined));
+  await drop('vectors', () => (mutable.vectors = undefined));
   // The embedding worker (its own V8 heap, onnxruntime's session and arenas).
-  const beforeClose = collect();
-  await engine.close();
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await drop('embedder', () => engine.close());
   const end = collect();
-  parts.embedder = { heapMb: 0, buffersMb: 0, rssMb: Math.round((beforeClose.rssMb - end.rssMb) * 10) / 10 };
   process.stdout.write(JSON.stringify({
     root, model, reopen: flags.includes('--reopen'), files: summary.files, chunks, phaseMs: summary.phaseMs, vectorCount, hnswCapacity, hnswEstimateMb, indexMs, maxRssMb,
     indexBytes: await folderBytes(engine.indexDir), startedAt, afterIndex, afterGc, spaces, parts, end,
