@@ -121,7 +121,9 @@ async function main() {
 
     // The heap limit the extension gives the engine (src/server/launch.ts): half the memory, 2-16 GB.
     const heapMb = Math.min(16384, Math.max(2048, Math.floor(os.totalmem() / 2 / 2 ** 20)));
-    const child = fork(server, [], { execArgv: [`--max-old-space-size=${heapMb}`], silent: true });
+    // And its malloc settings (ENGINE_MALLOC_ENV there).
+    const mallocEnv = { MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_ARENA_MAX: '2' };
+    const child = fork(server, [], { execArgv: [`--max-old-space-size=${heapMb}`], silent: true, env: { ...process.env, ...mallocEnv } });
     child.stderr.resume();
     const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     let status = { status: 'idle', done: 0, total: 0, files: 0, chunks: 0 };

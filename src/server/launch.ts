@@ -9,6 +9,17 @@ import os from 'node:os';
 const MIN_HEAP_MB = 2048;
 const MAX_HEAP_MB = 16384;
 
+/**
+ * glibc malloc settings for the engine process (other C libraries ignore them). By default
+ * glibc raises its mmap threshold whenever a large block is freed (up to 32 MB), after which
+ * the index's many mid-sized buffers (typed arrays, checkpoint pieces, hnswlib's nodes) come
+ * from the heap arenas, whose freed pages it never returns. A fixed 128 KB threshold makes
+ * every such buffer its own mapping, unmapped when freed; two arenas instead of 8 per core
+ * for the engine's worker threads. Measured with the default model, RSS after a forced GC:
+ * 1,151 -> 595 MB at 201k chunks (both settings), 445 -> 374 MB at 73k (the threshold alone).
+ */
+export const ENGINE_MALLOC_ENV: Readonly<Record<string, string>> = { MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_ARENA_MAX: '2' };
+
 /** Node options for the engine process. */
 export function engineExecArgv(totalMemoryBytes = os.totalmem()): string[] {
   const halfMb = Math.floor(totalMemoryBytes / 2 / 2 ** 20);
