@@ -16,6 +16,7 @@
  * Removal is a tombstone; `compact()` drops dead postings and frees slots for reuse.
  */
 
+import { BufferReader, ByteWriter } from './varintBytes';
 import { bestSlots } from './topHits';
 
 export const FIELDS = ['name', 'path', 'doc', 'body'] as const;
@@ -40,8 +41,6 @@ const VERDICT_ACCEPTED = 1;
 const VERDICT_REJECTED = 2;
 const FORMAT_MAGIC = 0x51524c32; // "QRL2"
 const INITIAL_CAPACITY = 1024;
-/** Bytes per piece of the serialised postings (the store writes the pieces one after the other). */
-const PIECE_BYTES = 1 << 20;
 
 function packTf(counts: number[]): number {
   return (
@@ -355,7 +354,7 @@ export class LexicalIndex {
   static deserialize(buf: Buffer): LexicalIndex {
     if (buf.length < 28 || buf.readUInt32LE(0) !== FORMAT_MAGIC) throw new Error('lexical index: unknown format');
     const [termCount, slotCount, total, termByteLength, postingByteLength, lengthByteLength] = [1, 2, 3, 4, 5, 6].map((i) => buf.readUInt32LE(i * 4));
-    const reader = new BufferReader(buf, 28);
+    const reader = new BufferReader(buf, 28, 'lexical index');
     const index = new LexicalIndex();
     const termText = reader.bytes(termByteLength).toString('utf8');
     index.terms = termCount === 0 ? [] : termText.split('\n');
@@ -417,64 +416,4 @@ function sortBySlot(slots: Int32Array, tfs: Uint32Array, from: number, to: numbe
   const t = order.map((i) => tfs[i]);
   slots.set(s, from);
   tfs.set(t, from);
-}
-
-/** Appends bytes and unsigned LEB128 varints into pieces of PIECE_BYTES. */
-class ByteWriter {
-  private readonly done: Buffer[] = [];
-  private piece = Buffer.allocUnsafe(PIECE_BYTES);
-  private at = 0;
-  length = 0;
-
-  byte(b: number): void {
-    if (this.at === this.piece.length) {
-      this.done.push(this.piece);
-      this.piece = Buffer.allocUnsafe(PIECE_BYTES);
-      this.at = 0;
-    }
-    this.piece[this.at++] = b;
-    this.length++;
-  }
-
-  /** Any non-negative integer up to 2^53. */
-  varint(n: number): void {
-    while (n >= 0x80) {
-      this.byte((n % 0x80) | 0x80);
-      n = Math.floor(n / 0x80);
-    }
-    this.byte(n);
-  }
-
-  pieces(): Buffer[] {
-    return [...this.done, this.piece.subarray(0, this.at)];
-  }
-}
-
-/** Sequential reads from a serialised buffer. */
-class BufferReader {
-  constructor(private readonly buf: Buffer, public at: number) {}
-
-  bytes(n: number): Buffer {
-    if (this.at + n > this.buf.length) throw new Error('lexical index: truncated');
-    const out = this.buf.subarray(this.at, this.at + n);
-    this.at += n;
-    return out;
-  }
-
-  byte(): number {
-    if (this.at >= this.buf.length) throw new Error('lexical index: truncated');
-    return this.buf[this.at++];
-  }
-
-  varint(): number {
-    let n = 0;
-    let scale = 1;
-    for (;;) {
-      const b = this.byte();
-      n += (b & 0x7f) * scale;
-      if (b < 0x80) return n;
-      scale *= 0x80;
-      if (scale > 2 ** 49) throw new Error('lexical index: bad varint');
-    }
-  }
 }
