@@ -31,6 +31,8 @@ const WARMUP_QUERIES = 50;
 const BIG_CORPUS_FILES = 20_000;
 /** The 100k-file corpus needs more than Node's default heap limit. */
 const HARNESS_NODE_ARGS = ['--max-old-space-size=16384'];
+/** The malloc settings the engine process runs with (ENGINE_MALLOC_ENV in src/server/launch.ts), so that RSS is measured as it would be there. */
+const HARNESS_ENV = { ...process.env, MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_ARENA_MAX: '2' };
 /** A corpus x model measurement may take this long before it is abandoned. */
 const TASK_TIMEOUT_MS = 40 * 60_000;
 
@@ -72,7 +74,7 @@ function prepareCorpora(opts, benchData) {
 function runTask(harness, task) {
   const file = path.join(cacheDir, 'task.json');
   writeFileSync(file, JSON.stringify(task));
-  const run = spawnSync(process.execPath, [...HARNESS_NODE_ARGS, harness, file], { encoding: 'utf8', timeout: TASK_TIMEOUT_MS, maxBuffer: 64 * 2 ** 20 });
+  const run = spawnSync(process.execPath, [...HARNESS_NODE_ARGS, harness, file], { encoding: 'utf8', timeout: TASK_TIMEOUT_MS, maxBuffer: 64 * 2 ** 20, env: HARNESS_ENV });
   const line = run.stdout?.trim().split('\n').pop();
   try {
     return JSON.parse(line);
