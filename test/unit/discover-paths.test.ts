@@ -1,24 +1,9 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { discoverFiles, discoverPaths, type Discovery, type PathDiscovery } from '../../src/core/discover/walk';
-
-const temporaryRoots: string[] = [];
-after(async () => {
-  for (const root of temporaryRoots) await fs.rm(root, { recursive: true, force: true });
-});
-
-async function makeTree(files: Record<string, string>): Promise<string> {
-  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'quarry-paths-'));
-  temporaryRoots.push(root);
-  for (const [rel, content] of Object.entries(files)) {
-    await fs.mkdir(path.dirname(path.join(root, rel)), { recursive: true });
-    await fs.writeFile(path.join(root, rel), content);
-  }
-  return root;
-}
+import { makeTree } from './tree-support';
 
 /** Every file a walk could meet (links included), as root-relative paths. */
 async function allPaths(root: string, rel = ''): Promise<string[]> {

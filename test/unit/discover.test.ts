@@ -1,39 +1,10 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { discoverFiles, type Discovery } from '../../src/core/discover/walk';
 import type { SkipReason } from '../../src/core/types';
-
-const temporaryRoots: string[] = [];
-after(async () => {
-  for (const root of temporaryRoots) {
-    await restorePermissions(root);
-    await fs.rm(root, { recursive: true, force: true });
-  }
-});
-
-/** Writes a real tree: keys are relative paths, values file contents. */
-async function makeTree(files: Record<string, string | Buffer>): Promise<string> {
-  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'quarry-discover-'));
-  temporaryRoots.push(root);
-  for (const [rel, content] of Object.entries(files)) {
-    await fs.mkdir(path.dirname(path.join(root, rel)), { recursive: true });
-    await fs.writeFile(path.join(root, rel), content);
-  }
-  return root;
-}
-
-async function restorePermissions(dir: string): Promise<void> {
-  await fs.chmod(dir, 0o755).catch(() => undefined);
-  const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
-  for (const entry of entries) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) await restorePermissions(full);
-    else if (entry.isFile()) await fs.chmod(full, 0o644).catch(() => undefined);
-  }
-}
+import { makeTree } from './tree-support';
 
 const paths = (d: Discovery) => d.files.map((f) => f.relPath);
 const reasons = (d: Discovery) => Object.fromEntries(d.skipped.map((s) => [s.relPath, s.reason]));
