@@ -141,7 +141,7 @@ export interface ChunkListing {
   /** `path:start-end` of every chunk, sorted. */
   chunks: string[];
   files: string[];
-  /** Problems inside the catalog: a file naming a missing slot, a slot named twice, ... */
+  /** Problems inside the catalog: a slot holding chunks of two files, a chunk listed twice. */
   problems: string[];
 }
 
@@ -152,28 +152,23 @@ export interface ChunkListing {
 export async function listChunks(cache: string): Promise<ChunkListing> {
   const store = await IndexStore.openForRead(indexDirOf(cache));
   if (!store) throw new Error(`no committed index under ${cache}`);
+  // Catalog layout 2 (src/core/index/indexState.ts): files, each with its chunks as arrays
+  // [slot, kind, name, container, doc, startLine, endLine, ...].
   const catalog = JSON.parse((await store.readPart('catalog')).toString('utf8')) as {
-    files: { path: string; slots: number[] }[];
-    chunks: { slot: number; path: string; startLine: number; endLine: number }[];
+    files: { path: string; chunks: [number, string, string, string[], string, number, number, ...unknown[]][] }[];
   };
   const problems: string[] = [];
-  const bySlot = new Map<number, (typeof catalog.chunks)[number]>();
-  for (const c of catalog.chunks) {
-    if (bySlot.has(c.slot)) problems.push(`slot ${c.slot} holds two chunks`);
-    bySlot.set(c.slot, c);
-  }
-  const named = new Set<number>();
+  const slotOwner = new Map<number, string>();
+  const chunks: string[] = [];
   for (const f of catalog.files) {
-    for (const slot of f.slots) {
-      const c = bySlot.get(slot);
-      if (!c) problems.push(`${f.path} names missing slot ${slot}`);
-      else if (c.path !== f.path) problems.push(`${f.path} names slot ${slot} of ${c.path}`);
-      if (named.has(slot)) problems.push(`slot ${slot} named twice`);
-      named.add(slot);
+    for (const [slot, , , , , startLine, endLine] of f.chunks) {
+      const owner = slotOwner.get(slot);
+      if (owner !== undefined) problems.push(`slot ${slot} holds chunks of ${owner} and ${f.path}`);
+      slotOwner.set(slot, f.path);
+      chunks.push(`${f.path}:${startLine}-${endLine}`);
     }
   }
-  for (const slot of bySlot.keys()) if (!named.has(slot)) problems.push(`orphan chunk in slot ${slot}`);
-  const chunks = catalog.chunks.map((c) => `${c.path}:${c.startLine}-${c.endLine}`).sort();
+  chunks.sort();
   for (let i = 1; i < chunks.length; i++) if (chunks[i] === chunks[i - 1]) problems.push(`duplicated chunk ${chunks[i]}`);
   return { chunks, files: catalog.files.map((f) => f.path).sort(), problems };
 }
