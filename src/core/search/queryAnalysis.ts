@@ -13,6 +13,8 @@ export interface AnalysedQuery {
   terms: Map<string, number>;
   /** Identifiers the query names (lowercased), for definition boosts. */
   identifiers: string[];
+  /** The same identifiers as the query writes them. */
+  identifiersAsWritten: string[];
   /** Plain lowercased words of the query (unstemmed parts), for name and path matches. */
   words: string[];
   /** True when the query asks about tests, examples or docs, which are otherwise down-weighted. */
@@ -29,11 +31,11 @@ export function analyseQuery(text: string): AnalysedQuery {
   const trimmed = text.trim();
   const rawWords = trimmed.split(/\s+/).filter(Boolean);
   const single = rawWords.length === 1;
-  const identifiers = rawWords
+  const identifiersAsWritten = rawWords
     .map((w) => w.replace(/^[^\p{L}\p{N}_$]+|[^\p{L}\p{N}_$]+$/gu, ''))
     .filter((w) => w.length > 0 && (single || looksLikeIdentifier(w)))
-    .flatMap((w) => w.split(/[.:#]+|->/).filter(Boolean))
-    .map((w) => w.toLowerCase());
+    .flatMap((w) => w.split(/[.:#]+|->/).filter(Boolean));
+  const identifiers = identifiersAsWritten.map((w) => w.toLowerCase());
   const kind: QueryKind = single || rawWords.length <= 2 && rawWords.every((w) => looksLikeIdentifier(w) || CODE_PUNCTUATION.test(w))
     ? 'identifier'
     : 'natural';
@@ -48,6 +50,7 @@ export function analyseQuery(text: string): AnalysedQuery {
     kind,
     terms,
     identifiers,
+    identifiersAsWritten,
     words: rawWords.flatMap((w) => splitIdentifier(w)),
     mentionsTests: /\b(tests?|spec|specs|testing|fixtures?|mocks?|examples?)\b/.test(lower),
     mentionsDocs: /\b(docs?|documentation|readme|guide|tutorial|changelog)\b/.test(lower),

@@ -20,7 +20,11 @@ export interface Candidate {
 
 /** Share of the fused score given to the lexical channel, by query kind (the rest is dense). */
 export const LEXICAL_SHARE = { identifier: 0.8, natural: 0.5 } as const;
-/** A chunk that defines the queried identifier: score x (1 + this). Range 0..2. */
+/**
+ * A chunk that defines the queried identifier: score x (1 + this). Range 0..2. The name must
+ * be the identifier (or end with it after a `.`, `:`, `#` or `->`), spelled with the query's
+ * capitals when the query writes any: `Serialize` is the trait, not every `serialize` method.
+ */
 export const DEFINITION_BOOST = 1.0;
 /** Query words found in the chunk's name: up to x (1 + this). */
 export const NAME_WORDS_BOOST = 0.35;
@@ -32,8 +36,6 @@ export const TEST_FACTOR = 0.5;
 export const VENDORED_FACTOR = 0.5;
 /** Documentation against a query that does not ask for docs: prose must not drown code. */
 export const DOC_FACTOR = { identifier: 0.5, natural: 0.5 } as const;
-/** Code that belongs to no symbol (imports, top-level statements). */
-export const BLOCK_FACTOR = 0.8;
 /** A field, property or variable on its own. */
 export const MEMBER_FACTOR = 0.7;
 /** The file's name (without extension, `-` and `_`) is an identifier of the query... */
@@ -41,12 +43,16 @@ export const FILE_NAMED_IDENTIFIER_BOOST = 1.5;
 /** ...or one of its words of at least MIN_FILE_WORD letters. */
 export const FILE_NAMED_WORD_BOOST = 1.25;
 const MIN_FILE_WORD = 4;
-/** The n-th result from one file (0-based) is multiplied by this to the power n. */
-export const FILE_SATURATION = 0.5;
-/** Share of the mean of a file's other best chunk scores added to a chunk: files about the query rank up. */
-export const FILE_CONTEXT_WEIGHT = 0.6;
+/** The n-th result from one file (0-based) is multiplied by this to the power n: other files get their turn. */
+export const FILE_SATURATION = 0.3;
+/**
+ * Share of the mean of a file's other best chunk scores added to a chunk: files about the
+ * query rank up. The mean is over FILE_CONTEXT_CHUNKS whether or not the file has that many,
+ * so a file where many chunks match counts more than one where a single other chunk does.
+ */
+export const FILE_CONTEXT_WEIGHT = 1.0;
 /** Other chunks of a file counted for its context. */
-const FILE_CONTEXT_CHUNKS = 5;
+const FILE_CONTEXT_CHUNKS = 10;
 
 
 const TEST_PATH = /(^|\/)(tests?|__tests__|spec|specs|testing|examples?|samples?|fixtures?|benchmarks?|e2e)(\/|$)|(^|\/)(test_[^/]*|[^/]*_(test|spec)\.[a-z]+|[^/]*\.(test|spec)\.[a-z]+|[^/]*Tests?\.[a-z]+|conftest\.py)$/i;
@@ -93,7 +99,6 @@ export function applyPriors(candidates: Candidate[], query: AnalysedQuery): void
     if (!query.mentionsTests && TEST_PATH.test(chunk.path)) multiply(c, 'test', TEST_FACTOR);
     if (VENDORED_PATH.test(chunk.path)) multiply(c, 'vendored', VENDORED_FACTOR);
     if (chunk.isDoc && !query.mentionsDocs) multiply(c, 'doc', DOC_FACTOR[query.kind]);
-    if (chunk.kind === 'block') multiply(c, 'block', BLOCK_FACTOR);
     if (MEMBER_KINDS.has(chunk.kind) && chunk.extraNames.length === 0) multiply(c, 'member', MEMBER_FACTOR);
     multiply(c, 'file-name', perPath.fileName);
   }
@@ -154,10 +159,23 @@ function multiply(c: Candidate, name: string, factor: number): void {
 
 function definitionFactor(chunk: StoredChunk, query: AnalysedQuery): number {
   if (query.identifiers.length === 0 || chunk.kind === 'block' || chunk.part > 1) return 1;
-  const names = [chunk.name, ...chunk.extraNames].map((n) => n.toLowerCase());
-  const qualified = [...chunk.container, chunk.name].join('.').toLowerCase();
-  const hit = query.identifiers.some((id) => names.includes(id) || qualified.endsWith(id));
+  const names = [chunk.name, ...chunk.extraNames];
+  const hit = query.identifiersAsWritten.some((id) => names.some((name) => namesIdentifier(name, id)));
   return hit ? 1 + DEFINITION_BOOST : 1;
+}
+
+/** Separators of a qualified name: `M.load`, `Foo::bar`, `Foo#bar`, `obj->field`. */
+const QUALIFIER = /(?:\.|::?|#|->)([^.:#>]+)$/;
+
+/**
+ * `name` is the identifier `id` as written in a query: the whole name or its last qualified
+ * part, ignoring case unless `id` has capitals (then `Visitor` is not `visitor`, nor `StrVisitor`).
+ */
+export function namesIdentifier(name: string, id: string): boolean {
+  const caseMatters = id !== id.toLowerCase();
+  const fold = (s: string) => (caseMatters ? s : s.toLowerCase());
+  const wanted = fold(id);
+  return fold(name) === wanted || fold(QUALIFIER.exec(name)?.[1] ?? '') === wanted;
 }
 
 function nameWords(chunk: StoredChunk): Set<string> {
