@@ -27,6 +27,8 @@ const UNFILLED_STALE_MS = 5_000;
 const REFRESH_MS = STALE_MS / 3;
 /** How often a waiting writer tries again. */
 const POLL_MS = 100;
+/** Reads of our own lock file retried before concluding that it is gone. */
+const OWNER_READ_RETRIES = 3;
 
 interface LockOwner {
   pid: number;
@@ -76,7 +78,12 @@ export class WriteLock {
   /** Throws unless the lock file still names us: another writer took it over (we stalled past STALE_MS). */
   async assertHeld(): Promise<void> {
     if (this.released) throw new Error(`write lock ${this.file} was already released`);
-    const current = await readOwner(this.file);
+    let current = await readOwner(this.file);
+    // A read that fails for a moment (a busy machine out of file descriptors) is not a takeover.
+    for (let retry = 1; !current && retry <= OWNER_READ_RETRIES; retry++) {
+      await sleep(POLL_MS * retry);
+      current = await readOwner(this.file);
+    }
     if (current?.token !== this.owner.token) {
       throw new Error(`write lock ${this.file} was taken over by another process; this writer must stop`);
     }
