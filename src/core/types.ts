@@ -68,6 +68,7 @@ export type SkipReason =
   | 'secret'
   | 'symlink-loop'
   | 'symlink-outside'
+  | 'symlink-inside'   // a link to a file or folder of the root itself: indexed once, at its real path
   | 'unreadable'
   | 'unsupported'      // not a text file we index
   | 'parse-failed'     // parser threw or timed out; the fallback chunker was used instead

@@ -53,7 +53,7 @@ before(() => {
   symlinkSync(outside, path.join(root, 'linked-dir'));
   symlinkSync(path.join(outside, 'top.md'), path.join(root, 'linked.md'));
   symlinkSync('../../outside/lib/leak.ts', path.join(root, 'module0', 'relative-leak.ts'));
-  symlinkSync(path.join(root, 'control.ts'), path.join(root, 'inside-link.ts')); // inside: followed
+  symlinkSync(path.join(root, 'control.ts'), path.join(root, 'inside-link.ts')); // inside: indexed once, at control.ts
   json(runCli(['index', root, '--cache-dir', cache, '--json']));
 });
 after(() => temp.dispose());
@@ -77,7 +77,8 @@ test('symlinks leaving the workspace are not followed', () => {
   const stats = json<Stats>(runCli(['stats', '--root', root, '--cache-dir', cache, '--json']));
   assert.equal(stats.skipped['symlink-outside'], 3, JSON.stringify(stats.skipped));
   const hits = json<{ path: string }[]>(runCli(['search', CONTROL, '--root', root, '--cache-dir', cache, '--json', '--mode', 'lexical']));
-  assert.deepEqual(hits.map((h) => h.path).sort(), ['control.ts', 'inside-link.ts'], 'a link inside the workspace is followed');
+  assert.deepEqual(hits.map((h) => h.path).sort(), ['control.ts'], 'what a link inside the workspace points at is found once, at its real path');
+  assert.equal(stats.skipped['symlink-inside'], 1, JSON.stringify(stats.skipped));
 });
 
 /** Socket inodes the process holds open. */

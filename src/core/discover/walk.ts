@@ -244,6 +244,7 @@ function folderSkipReason(ctx: WalkContext, parent: Folder, rules: IgnoreRules, 
   if (ctx.globs.excludes(node.relPath, true) || !ctx.globs.mayIncludeBelow(node.relPath)) return 'excluded-glob';
   if (node.linked && !isInside(ctx.realRoot, node.realPath)) return 'symlink-outside';
   if (node.linked && isAncestor(parent, node.realPath)) return 'symlink-loop';
+  if (node.linked) return 'symlink-inside';
   return undefined;
 }
 
@@ -268,6 +269,8 @@ function fileSkipReasonByName(ctx: WalkContext, rules: IgnoreRules, node: Node):
   if (rules.ignores(relPath, false)) return 'ignored';
   if (ctx.globs.excludes(relPath, false) || !ctx.globs.includes(relPath)) return 'excluded-glob';
   if (node.linked && !isInside(ctx.realRoot, node.realPath)) return 'symlink-outside';
+  // What a link inside the root points at is indexed where it really is: once, not twice.
+  if (node.linked) return 'symlink-inside';
   const byName = classifyByName(relPath);
   if (byName) return byName;
   if (!detectLanguage(relPath) && !needsShebang(relPath)) return 'unsupported';
