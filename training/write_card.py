@@ -11,6 +11,17 @@ WORK = os.path.join(HERE, 'work')
 MODEL_DIR = os.environ.get('QUARRY_TRAIN_MODEL_DIR') or os.path.join(HERE, '..', 'models', 'quarry-code')
 
 
+def engine_speed_lines():
+    """work/speed-engine.json: `bench/model-speed.ts` (the engine's Embedder, one worker of one thread)."""
+    path = os.path.join(WORK, 'speed-engine.json')
+    if not os.path.exists(path):
+        return []
+    e = json.load(open(path))
+    return [f"Inside the engine (`bench/model-speed.ts`: the Embedder's worker thread and batching, one worker of one thread, "
+            f"pinned to one core; {e['chunks']:,} chunks of {e['repos']} repositories cut by the engine's chunker, {e['avgChars']} characters "
+            f"on average): {e['medianChunksPerSec']:,} chunks/s wall, {e['medianChunksPerCpuSec']:,} per CPU-second (medians of {e['runs']} runs).", '']
+
+
 def main():
     run = torch.load(os.path.join(WORK, 'model.pt'))
     stats = json.load(open(os.path.join(WORK, 'stats.json')))
@@ -76,13 +87,15 @@ def main():
     sel = os.path.join(WORK, 'selection.json')
     if os.path.exists(sel):
         runs = json.load(open(sel))
-        L += ['', f'Model selection: docbench (256-d, mean over languages / all mixed) chose between {len(runs)} runs:', '']
+        L += ['', 'Model selection: runs tried, with docbench at 256-d (mean over languages / all mixed); a run is shipped',
+              'only if it is better on the semble benchmark in hybrid mode and not worse on docbench:', '']
         L += [f"- {r['run']}: {r['mean']:.3f} / {r['mixed']:.3f}{' (shipped)' if r.get('shipped') else ''}" for r in runs]
     L += ['', 'Per language (256-d): ' + ', '.join(f'{k} {v:.3f}' for k, v in s256['per_language'].items()) + '.', '',
           f"Speed (`training/bench-speed.ts`, onnxruntime-node, intraOpNumThreads 1, batches of {speed['batch']} run as sorted sub-batches of at most 4,096 padded features as in the engine, "
           f"{speed['chunks']:,} chunks of 40 lines, {speed['avgChars']} characters and {speed['avgFeatures']} features on average):",
           f"model {speed['onnxPerSec']:,} chunks/s, featurizer {speed['featurizePerSec']:,} chunks/s, both {speed['endToEndPerSec']:,} chunks/s",
           f"(wall clock; per CPU-second of the process: {speed['onnxPerCpuSec']:,} / {speed['featurizePerCpuSec']:,} / {speed['endToEndPerCpuSec']:,}).", '',
+          *engine_speed_lines(),
           '## Rebuild', '', '`bash training/build.sh` (see `training/README.md`): fetch -> harvest -> train -> export -> golden',
           'fixture -> docbench -> speed. The golden test `test/unit/featurize-golden.test.ts` checks that the',
           'TypeScript featurizer matches the Python one exactly and that onnxruntime-node matches torch within 1e-4.', '',
