@@ -224,7 +224,7 @@ export class Engine {
 
   private async commit(store: IndexStore, state: IndexState, meta: ReturnType<Engine['expectedMeta']>): Promise<void> {
     const parts: Record<string, PartContent | typeof KEEP> = {
-      lexical: state.serializeLexical(),
+      lexical: await state.serializeLexical(),
       catalog: await state.serializeCatalog(),
     };
     if (state.vectors) parts.vectors = await state.vectors.serialize();

@@ -46,3 +46,20 @@ export class TimeSlicer {
     this.sliceStart = performance.now();
   }
 }
+
+/** Runs a generator of steps to its end at once, returning what it returns. */
+export function runToEnd<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Runs a generator of steps, giving the event loop its turns between them. */
+export async function runSliced<T>(steps: Generator<void, T>, slicer = new TimeSlicer()): Promise<T> {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await slicer.yieldIfDue();
+  }
+}

@@ -37,7 +37,7 @@ test('the catalog, written in slices, is one valid JSON document that loads back
   assert.equal(parsed.files.reduce((n: number, f: { chunks: unknown[] }) => n + f.chunks.length, 0), (FILES - 1) * CHUNKS_PER_FILE);
   assert.deepEqual(parsed.skipped, [['secret/.env', 'secret']]);
 
-  const lexical = LexicalIndex.deserialize(Buffer.concat(state.serializeLexical()));
+  const lexical = LexicalIndex.deserialize(Buffer.concat(await state.serializeLexical()));
   const copy = IndexState.fromParts(catalog, lexical);
   assert.equal(copy.chunkCount, state.chunkCount);
   assert.deepEqual([...copy.files.keys()].sort(), [...state.files.keys()].sort());

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LexicalIndex, type FieldTokens } from '../../src/core/index/lexical';
 import { splitIdentifier, tokenize, tokenizeQuery } from '../../src/core/index/tokenize';
+import { TimeSlicer } from '../../src/core/timeSlice';
 
 const fields = (name: string, body: string, path = 'src/x.ts', doc = ''): FieldTokens => ({
   name: tokenize(name), path: tokenize(path), doc: tokenize(doc), body: tokenize(body),
@@ -95,4 +96,34 @@ test('adds, removals, compactions and slot reuse score exactly like an index bui
     assert.deepEqual(copy.search(query(q), 50), expected);
   }
   assert.equal(copy.size, live.size);
+});
+
+test('compaction and serialisation in steps give the same index as at once, and let the event loop run between steps', async () => {
+  const build = () => {
+    const index = new LexicalIndex();
+    const words = Array.from({ length: 400 }, (_, i) => `word${i.toString(36)}`);
+    for (let slot = 0; slot < 6000; slot++) {
+      const body = Array.from({ length: 60 }, (_, j) => words[(slot * 7 + j * 13) % words.length]).join(' ');
+      index.add(slot, fields(`fn${slot}`, body));
+    }
+    for (let slot = 0; slot < 6000; slot += 5) index.remove(slot);
+    return index;
+  };
+  const atOnce = build();
+  const inSteps = build();
+  let turns = 0;
+  let done = false;
+  const tick = () => {
+    turns++;
+    if (!done) setImmediate(tick);
+  };
+  setImmediate(tick);
+  const q = query('word1 word2z fn17');
+  const freed = await inSteps.compactCooperatively(new TimeSlicer(0));
+  const pieces = await inSteps.serializeCooperatively(new TimeSlicer(0));
+  done = true;
+  assert.deepEqual(freed, atOnce.compact());
+  assert.ok(Buffer.concat(pieces).equals(Buffer.concat(atOnce.serialize())));
+  assert.deepEqual(inSteps.search(q, 10), atOnce.search(q, 10));
+  assert.ok(turns >= 3, `the event loop turned ${turns} times`);
 });

@@ -131,10 +131,13 @@ export class IndexState {
     return reused ?? this.table.length;
   }
 
-  /** The lexical part, compacted first so that no removed chunk's postings are saved. */
-  serializeLexical(): Buffer[] {
-    this.freeSlots = this.lexical.compact();
-    return this.lexical.serialize();
+  /**
+   * The lexical part, compacted first so that no removed chunk's postings are saved; both
+   * with turns of the event loop between steps, so that searches go on during a checkpoint.
+   */
+  async serializeLexical(slicer = new TimeSlicer()): Promise<Buffer[]> {
+    this.freeSlots = await this.lexical.compactCooperatively(slicer);
+    return this.lexical.serializeCooperatively(slicer);
   }
 
   /**

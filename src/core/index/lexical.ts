@@ -16,6 +16,7 @@
  * Removal is a tombstone; `compact()` drops dead postings and frees slots for reuse.
  */
 
+import { runSliced, runToEnd, TimeSlicer } from '../timeSlice';
 import { BufferReader, ByteWriter } from './varintBytes';
 import { bestSlots } from './topHits';
 
@@ -41,6 +42,8 @@ const VERDICT_ACCEPTED = 1;
 const VERDICT_REJECTED = 2;
 const FORMAT_MAGIC = 0x51524c32; // "QRL2"
 const INITIAL_CAPACITY = 1024;
+/** Postings handled between two pauses of a cooperative compaction or serialisation (a few ms). */
+const WORK_STEP = 200_000;
 
 function packTf(counts: number[]): number {
   return (
@@ -140,6 +143,20 @@ export class LexicalIndex {
 
   /** Merges the tail into a new exact-size base without removed chunks' postings. Returns the slots that are free again. */
   compact(): number[] {
+    return runToEnd(this.compactSteps());
+  }
+
+  /**
+   * `compact()` with turns of the event loop between steps: at a million chunks it is seconds
+   * of work. Searches meanwhile see the index as it was (the new base is swapped in at the
+   * end); nothing may add or remove chunks until it resolves.
+   */
+  compactCooperatively(slicer = new TimeSlicer()): Promise<number[]> {
+    return runSliced(this.compactSteps(), slicer);
+  }
+
+  /** The compaction as a generator that pauses after every WORK_STEP postings. */
+  private *compactSteps(): Generator<void, number[]> {
     const termCount = this.terms.length;
     const baseTerms = this.baseStart.length - 1;
     const { alive, baseStart, baseSlots, baseTfs, tailSlots, tailTfs, tailTerms } = this;
@@ -147,16 +164,26 @@ export class LexicalIndex {
     if (this.tailLength === 0 && this.deadCount === 0) return this.freeSlots();
     // Without removed chunks every base posting stays: whole ranges are copied.
     const allAlive = this.deadCount === 0;
+    const tailLength = this.tailLength;
+    let work = 0;
     const start = new Uint32Array(termCount + 1);
     for (let t = 0; t < baseTerms; t++) {
       if (allAlive) start[t + 1] = baseStart[t + 1] - baseStart[t];
       else for (let i = baseStart[t]; i < baseStart[t + 1]; i++) if (alive[baseSlots[i]]) start[t + 1]++;
+      if ((work += baseStart[t + 1] - baseStart[t]) >= WORK_STEP) {
+        work = 0;
+        yield;
+      }
     }
-    for (let i = 0; i < this.tailLength; i++) if (alive[tailSlots[i]]) start[tailTerms[i] + 1]++;
-    for (let t = 0; t < termCount; t++) {
-      this.postingCounts[t] = start[t + 1];
-      start[t + 1] += start[t];
+    for (let i = 0; i < tailLength; i++) {
+      if (alive[tailSlots[i]]) start[tailTerms[i] + 1]++;
+      if (++work >= WORK_STEP) {
+        work = 0;
+        yield;
+      }
     }
+    const counts = start.slice(1);
+    for (let t = 0; t < termCount; t++) start[t + 1] += start[t];
     const total = start[termCount];
     const slots = new Int32Array(total);
     const tfs = new Uint32Array(total);
@@ -167,14 +194,31 @@ export class LexicalIndex {
         slots[cursor[t]] = baseSlots[i];
         tfs[cursor[t]++] = baseTfs[i];
       }
+      if ((work += baseStart[t + 1] - baseStart[t]) >= WORK_STEP) {
+        work = 0;
+        yield;
+      }
     }
-    for (let i = 0; i < this.tailLength; i++) {
+    for (let i = 0; i < tailLength; i++) {
+      if (++work >= WORK_STEP) {
+        work = 0;
+        yield;
+      }
       if (!alive[tailSlots[i]]) continue;
       const t = tailTerms[i];
       slots[cursor[t]] = tailSlots[i];
       tfs[cursor[t]++] = tailTfs[i];
     }
-    for (let t = 0; t < termCount; t++) sortBySlot(slots, tfs, start[t], start[t + 1]);
+    for (let t = 0; t < termCount; t++) {
+      sortBySlot(slots, tfs, start[t], start[t + 1]);
+      if ((work += start[t + 1] - start[t]) >= WORK_STEP) {
+        work = 0;
+        yield;
+      }
+    }
+    // Swapped in at once: a search between steps saw the old layers whole.
+    if (this.tailLength !== tailLength) throw new Error('lexical index changed during compaction');
+    this.postingCounts.set(counts);
     this.baseStart = start;
     this.baseSlots = slots;
     this.baseTfs = tfs;
@@ -325,7 +369,17 @@ export class LexicalIndex {
    * `compact()` themselves, for the free slots it returns).
    */
   serialize(): Buffer[] {
-    if (this.tailLength > 0 || this.deadCount > 0) this.compact();
+    return runToEnd(this.serializeSteps());
+  }
+
+  /** `serialize()` with turns of the event loop between steps (see compactCooperatively). */
+  serializeCooperatively(slicer = new TimeSlicer()): Promise<Buffer[]> {
+    return runSliced(this.serializeSteps(), slicer);
+  }
+
+  private *serializeSteps(): Generator<void, Buffer[]> {
+    if (this.tailLength > 0 || this.deadCount > 0) yield* this.compactSteps();
+    let work = 0;
     const termBytes = Buffer.from(this.terms.join('\n'), 'utf8');
     const postings = new ByteWriter();
     for (let t = 0; t < this.terms.length; t++) {
@@ -341,6 +395,10 @@ export class LexicalIndex {
         postings.varint((slot - previous) * 16 + mask);
         for (let f = 0; f < 4; f++) if (mask & (1 << f)) postings.byte((packed >>> (24 - 8 * f)) & 0xff);
         previous = slot;
+      }
+      if ((work += to - from) >= WORK_STEP) {
+        work = 0;
+        yield;
       }
     }
     const lengths = new ByteWriter();
