@@ -4,11 +4,11 @@
 #   -> export ONNX -> golden fixture -> docbench score -> speed
 # Needs: Debian python3-torch and python3-numpy (apt), node + this repo's node_modules, network
 # access to the npm registry and Debian's archive. Everything downloaded lands in training/work/.
-# TRAIN_MINUTES (default 20, as for the shipped model) bounds the training itself on a 2-core CPU.
+# TRAIN_MINUTES (default 35, as for the shipped model) bounds the training itself on a 2-core CPU.
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PYTHON:-/usr/bin/python3}
-MIN=${TRAIN_MINUTES:-20}
+MIN=${TRAIN_MINUTES:-35}
 bash fetch.sh sources.txt
 bash fetch-reserved.sh
 $PY harvest.py unpack
@@ -18,7 +18,7 @@ $PY build_dataset.py
 mkdir -p work/feat
 node --import tsx featurize-corpus.ts work/train.jsonl q work/feat/q
 node --import tsx featurize-corpus.ts work/train.jsonl d work/feat/d
-$PY train.py --minutes "$MIN"
+$PY train.py --minutes "$MIN" --lr 0.01 --same-language 0.5
 $PY export.py
 $PY make_golden.py
 $PY eval_docbench.py
