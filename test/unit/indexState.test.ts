@@ -5,6 +5,7 @@ import { LexicalIndex } from '../../src/core/index/lexical';
 import { VectorIndex } from '../../src/core/index/vectors';
 import { TimeSlicer } from '../../src/core/timeSlice';
 import type { Chunk } from '../../src/core/types';
+import { countTurnsDuring } from './event-loop-support';
 
 const FILES = 900;
 const CHUNKS_PER_FILE = 7; // 6,300 chunks: several catalog slices
@@ -69,15 +70,6 @@ test('a stored chunk is the chunk less its body and signature; stored vectors ar
 
 test('writing the catalog gives the event loop turns between slices', async () => {
   const state = buildState();
-  // Counts turns of the event loop: each turn runs the immediate queued by the one before.
-  let turns = 0;
-  let done = false;
-  const tick = () => {
-    turns++;
-    if (!done) setImmediate(tick);
-  };
-  setImmediate(tick);
-  await state.serializeCatalog(new TimeSlicer(0)); // a zero budget yields after every slice
-  done = true;
+  const { turns } = await countTurnsDuring(() => state.serializeCatalog(new TimeSlicer(0))); // a zero budget yields after every slice
   assert.ok(turns >= 2, `timers ran ${turns} times while the catalog was written`);
 });

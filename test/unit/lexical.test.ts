@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { LexicalIndex, type FieldTokens } from '../../src/core/index/lexical';
 import { splitIdentifier, tokenize, tokenizeQuery } from '../../src/core/index/tokenize';
 import { TimeSlicer } from '../../src/core/timeSlice';
+import { countTurnsDuring } from './event-loop-support';
 
 const fields = (name: string, body: string, path = 'src/x.ts', doc = ''): FieldTokens => ({
   name: tokenize(name), path: tokenize(path), doc: tokenize(doc), body: tokenize(body),
@@ -111,17 +112,11 @@ test('compaction and serialisation in steps give the same index as at once, and 
   };
   const atOnce = build();
   const inSteps = build();
-  let turns = 0;
-  let done = false;
-  const tick = () => {
-    turns++;
-    if (!done) setImmediate(tick);
-  };
-  setImmediate(tick);
   const q = query('word1 word2z fn17');
-  const freed = await inSteps.compactCooperatively(new TimeSlicer(0));
-  const pieces = await inSteps.serializeCooperatively(new TimeSlicer(0));
-  done = true;
+  const { result: [freed, pieces], turns } = await countTurnsDuring(async () => {
+    const free = await inSteps.compactCooperatively(new TimeSlicer(0));
+    return [free, await inSteps.serializeCooperatively(new TimeSlicer(0))] as const;
+  });
   assert.deepEqual(freed, atOnce.compact());
   assert.ok(Buffer.concat(pieces).equals(Buffer.concat(atOnce.serialize())));
   assert.deepEqual(inSteps.search(q, 10), atOnce.search(q, 10));
