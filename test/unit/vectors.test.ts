@@ -1,26 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { graphDimFor, VectorIndex } from '../../src/core/index/vectors';
+import { seededRandom } from '../reliability/helpers'; // mulberry32: failures reproduce
 
 const DIM = 32;
 const COUNT = 3000;
 const QUERIES = 100;
 const K = 10;
 
-/** Small deterministic PRNG (mulberry32), so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function unitVectors(n: number, seed: number): Float32Array[] {
-  const next = rng(seed);
+  const next = seededRandom(seed);
   return Array.from({ length: n }, () => {
     const v = Float32Array.from({ length: DIM }, () => next() * 2 - 1);
     const norm = Math.hypot(...v);
@@ -142,7 +131,7 @@ test('a Matryoshka model gets a graph over a prefix; candidates are re-scored wi
   assert.equal(graphDimFor(48, [64]), 48);
   // Like a Matryoshka embedding: the first 64 of 256 dims carry most of the meaning.
   const wide = 256;
-  const next = rng(11);
+  const next = seededRandom(11);
   const make = () => {
     const v = Float32Array.from({ length: wide }, (_, i) => (next() * 2 - 1) * (i < 64 ? 1 : 0.3));
     const norm = Math.hypot(...v);
