@@ -113,11 +113,8 @@ export async function discoverPaths(root: string, relPaths: readonly string[], o
     const lstats = await ctx.limit(() => lstatOrUndefined(absPath));
     if (!lstats) missing.push(relPath);
     else if (lstats.isDirectory()) needsWalk = true;
-    else if (lstats.isSymbolicLink()) {
-      const subfolders: Folder[] = [];
-      await visitLink(ctx, parent.folder, parent.rules, name, relPath, absPath, subfolders);
-      if (subfolders.length > 0) needsWalk = true;
-    } else if (lstats.isFile()) await admitFile(ctx, parent.rules, { relPath, absPath, realPath: absPath, linked: false });
+    else if (lstats.isSymbolicLink()) await visitLink(ctx, parent.folder, parent.rules, name, relPath, absPath, []); // judged, never followed
+    else if (lstats.isFile()) await admitFile(ctx, parent.rules, { relPath, absPath, realPath: absPath, linked: false });
     else skip(ctx, relPath, 'unsupported');
   }));
   return { ...finish(ctx), missing: missing.sort(), inSkippedFolder: inSkippedFolder.sort(byRelPath), needsWalk };
