@@ -15,6 +15,7 @@
 // .cache/perf-dist), so that peak RSS and start-up are its own. Results: a table on stdout
 // and bench/results/perf-<time>.json. Env: QUARRY_SHARED (shared folder with benchmarks/semble).
 import { spawnSync } from 'node:child_process';
+import { tsImport } from 'tsx/esm/api';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,8 +32,9 @@ const WARMUP_QUERIES = 50;
 const BIG_CORPUS_FILES = 20_000;
 /** The 100k-file corpus needs more than Node's default heap limit. */
 const HARNESS_NODE_ARGS = ['--max-old-space-size=16384'];
-/** The malloc settings the engine process runs with (ENGINE_MALLOC_ENV in src/server/launch.ts), so that RSS is measured as it would be there. */
-const HARNESS_ENV = { ...process.env, MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_ARENA_MAX: '2' };
+/** The environment the engine process runs with (src/server/launch.ts: its malloc settings), so that RSS is measured as it would be there. */
+const { engineProcessOptions } = await tsImport('../../src/server/launch.ts', import.meta.url);
+const HARNESS_ENV = engineProcessOptions().env;
 /** A corpus x model measurement may take this long before it is abandoned. */
 const TASK_TIMEOUT_MS = 40 * 60_000;
 

@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { tsImport } from 'tsx/esm/api';
 
 const require = createRequire(import.meta.url);
 const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = require('vscode-jsonrpc/node');
@@ -119,11 +120,9 @@ async function main() {
     const corpus = buildCorpus(root, files);
     console.error(`corpus: ${corpus.written} files (${corpus.unique} unique) in ${Date.now() - t0} ms`);
 
-    // The heap limit the extension gives the engine (src/server/launch.ts): half the memory, 2-16 GB.
-    const heapMb = Math.min(16384, Math.max(2048, Math.floor(os.totalmem() / 2 / 2 ** 20)));
-    // And its malloc settings (ENGINE_MALLOC_ENV there).
-    const mallocEnv = { MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_ARENA_MAX: '2' };
-    const child = fork(server, [], { execArgv: [`--max-old-space-size=${heapMb}`], silent: true, env: { ...process.env, ...mallocEnv } });
+    // Started as the extension starts it: heap limit and malloc settings from src/server/launch.ts.
+    const { engineProcessOptions } = await tsImport('../../src/server/launch.ts', import.meta.url);
+    const child = fork(server, [], { ...engineProcessOptions(), silent: true });
     child.stderr.resume();
     const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     let status = { status: 'idle', done: 0, total: 0, files: 0, chunks: 0 };

@@ -201,7 +201,6 @@ export class Engine {
         paths = undefined;
       }
       const state = this.state ?? new IndexState(this.embedder ? new VectorIndex(this.embedder.info.dim, { matryoshkaDims: this.matryoshkaDims }) : undefined);
-      if (!this.state) paths = undefined;
       this.state = state;
       this.definitions = undefined;
       const meta = this.expectedMeta(parser);

@@ -25,3 +25,8 @@ export function engineExecArgv(totalMemoryBytes = os.totalmem()): string[] {
   const halfMb = Math.floor(totalMemoryBytes / 2 / 2 ** 20);
   return [`--max-old-space-size=${Math.min(MAX_HEAP_MB, Math.max(MIN_HEAP_MB, halfMb))}`];
 }
+
+/** Options to fork the engine process with: the extension's, and the benchmarks' that measure it. */
+export function engineProcessOptions(baseEnv: NodeJS.ProcessEnv = process.env): { execArgv: string[]; env: NodeJS.ProcessEnv } {
+  return { execArgv: engineExecArgv(), env: { ...baseEnv, ...ENGINE_MALLOC_ENV } };
+}

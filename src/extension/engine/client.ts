@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { RequestType } from 'vscode-jsonrpc';
 import { createMessageConnection, type MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import * as protocol from '../../server/protocol';
-import { ENGINE_MALLOC_ENV, engineExecArgv } from '../../server/launch';
+import { engineProcessOptions } from '../../server/launch';
 import { Disposable, toDisposable } from '../util/dispose';
 import type { Log } from '../log';
 
@@ -104,11 +104,8 @@ export class EngineClient extends Disposable {
   }
 
   private async spawn(): Promise<MessageConnection> {
-    const child = fork(this.serverPath, [], {
-      execArgv: engineExecArgv(),
-      silent: true,
-      env: { ...process.env, ...ENGINE_MALLOC_ENV, ELECTRON_RUN_AS_NODE: '1' },
-    });
+    const { execArgv, env } = engineProcessOptions();
+    const child = fork(this.serverPath, [], { execArgv, silent: true, env: { ...env, ELECTRON_RUN_AS_NODE: '1' } });
     this.child = child;
     child.stderr?.setEncoding('utf8').on('data', (text: string) => this.log.write('debug', `engine: ${text.trimEnd()}`));
     child.on('exit', (code, signal) => this.onExit(child, code, signal));
