@@ -3,7 +3,9 @@
 //
 //   --corpora semble,large,scale   which corpora (default: all three)
 //   --models default,none          engine models to measure (default: both)
-//   --scale 1000,10000,100000      sizes of the scaling series (files)
+//   --scale 1000,10000,15000,30000,100000
+//                                  sizes of the scaling series (files; 15k and 30k files give the
+//                                  100k and 200k chunks at which query latency and RSS are targeted)
 //   --only a,b                     semble repositories to measure (default: all checked out)
 //   --queries 1000                 timed searches per corpus (after 50 warm-up searches)
 //   --rg-queries 100               queries timed with ripgrep per corpus
@@ -29,7 +31,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const cacheDir = path.join(repoRoot, '.cache', 'perf');
 const userCwd = process.env.INIT_CWD || process.cwd();
 const WARMUP_QUERIES = 50;
-const BIG_CORPUS_FILES = 20_000;
+const BIG_CORPUS_FILES = 50_000;
 /** The 100k-file corpus needs more than Node's default heap limit. */
 const HARNESS_NODE_ARGS = ['--max-old-space-size=16384'];
 /** The environment the engine process runs with (src/server/launch.ts: its malloc settings), so that RSS is measured as it would be there. */
@@ -40,7 +42,7 @@ const TASK_TIMEOUT_MS = 40 * 60_000;
 
 function parseArgs(argv) {
   const opts = {
-    corpora: ['semble', 'large', 'scale'], models: ['default', 'none'], scale: [1000, 10_000, 100_000], only: null,
+    corpora: ['semble', 'large', 'scale'], models: ['default', 'none'], scale: [1000, 10_000, 15_000, 30_000, 100_000], only: null,
     queries: 1000, rgQueries: 100, checkouts: path.resolve(repoRoot, '..', 'semble'), bigModels: ['none'],
   };
   const list = (v) => v.split(',').map((s) => s.trim()).filter(Boolean);

@@ -16,10 +16,11 @@ import { IndexState, type StoredChunk } from './index/indexState';
 import { LexicalIndex } from './index/lexical';
 import { CorruptIndexError, IndexChangedError, IndexStore, KEEP, type PartContent } from './index/store';
 import { VectorIndex } from './index/vectors';
-import { absolutePath, type IndexProgress, type IndexSummary, runIndexJob } from './indexer';
+import { type IndexProgress, type IndexSummary, runIndexJob } from './indexer';
 import { inForeground } from './timeSlice';
 import type { Candidate } from './search/rank';
 import { type SearchMode, searchIndex } from './search/searcher';
+import { SnippetReader } from './search/snippets';
 import { DefinitionTable, definitionsUsedBy, entryOf, type ExplainEntry, type Explanation, usagesOf } from './search/explain';
 import type { SearchFilters, SearchResult } from './types';
 
@@ -32,6 +33,8 @@ export interface EngineOptions {
   maxFileBytes?: number;
   include?: string[];
   exclude?: string[];
+  /** Worker threads that parse a large change (default: QUARRY_PARSE_WORKERS, else 0: the main thread parses). */
+  parseWorkers?: number;
   /** How long `index()` waits for another process's write lock. */
   lockWaitMs?: number;
   log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
@@ -212,6 +215,7 @@ export class Engine {
         embedder: this.embedder,
         discover: { maxFileBytes: this.options.maxFileBytes, include: this.options.include, exclude: this.options.exclude },
         paths,
+        parseWorkers: this.options.parseWorkers,
         checkpoint: deferred ? async () => void (this.unsaved = true) : () => this.commit(store, state, meta),
         onProgress: options.onProgress,
         signal: options.signal,
@@ -241,7 +245,7 @@ export class Engine {
     if (mode !== 'lexical' && !this.embedder) throw new UserError(`search mode '${mode}' needs a model (--model)`);
     const queryVector = mode !== 'lexical' ? await this.embedder!.embedQuery(query) : undefined;
     const candidates = searchIndex(state, { query, k: options.k ?? DEFAULT_K, mode, filters: options.filters, queryVector, raw: options.raw });
-    return Promise.all(candidates.map((c) => this.toResult(c)));
+    return this.toResults(candidates);
   }
 
   /** Code like the chunk at path:lines (its stored vector, no re-embedding) or like a text. */
@@ -256,16 +260,17 @@ export class Engine {
       const queryVector = this.embedder ? await this.embedder.embedQuery(target.text) : undefined;
       const mode = queryVector ? 'hybrid' : 'lexical';
       const found = searchIndex(state, { query: target.text, k, mode, filters: options.filters, queryVector });
-      return Promise.all(found.map((c) => this.toResult(c)));
+      return this.toResults(found);
     }
     const own = this.chunksAt(target.path ?? '', target.startLine ?? 1, target.endLine ?? target.startLine ?? 1);
     if (own.length === 0) throw new UserError(`no indexed code at ${target.path}:${target.startLine ?? 1}`);
     const excludeSlots = new Set(own.map((c) => c.slot));
     const queryVector = state.vectors ? averageVector(own.map((c) => state.vectors!.getVector(c.slot))) : undefined;
-    const query = (await Promise.all(own.map((c) => this.readLines(c.path, c.startLine, c.endLine, SNIPPET_MAX_LINES)))).join('\n');
+    const reader = new SnippetReader(this.root);
+    const query = own.map((c) => reader.lines(c.path, c.startLine, c.endLine, SNIPPET_MAX_LINES)).join('\n');
     const mode: SearchMode = queryVector ? 'hybrid' : 'lexical';
     const found = searchIndex(state, { query, k, mode, filters: options.filters, queryVector, excludeSlots });
-    return Promise.all(found.map((c) => this.toResult(c)));
+    return this.toResults(found, reader);
   }
 
   /**
@@ -280,7 +285,7 @@ export class Engine {
     const state = this.requireState();
     const overlapping = this.chunksAt(relPath, startLine, endLine);
     const subject = overlapping.sort((a, b) => a.endLine - a.startLine - (b.endLine - b.startLine))[0];
-    const body = selection ?? (subject ? await this.readLines(subject.path, subject.startLine, subject.endLine, Infinity) : '');
+    const body = selection ?? (subject ? new SnippetReader(this.root).lines(subject.path, subject.startLine, subject.endLine) : '');
     this.definitions ??= new DefinitionTable(state);
     const topic = subject ? [subject.name, ...subject.container].filter(Boolean).join(' ') : '';
     const docs = topic ? await this.search(topic, { k: EXPLAIN_LIST_SIZE, mode: 'lexical', filters: { kind: 'docs' } }) : [];
@@ -334,7 +339,11 @@ export class Engine {
     return this.state;
   }
 
-  private async toResult(c: Candidate): Promise<SearchResult> {
+  private toResults(candidates: Candidate[], reader = new SnippetReader(this.root)): SearchResult[] {
+    return candidates.map((c) => this.toResult(c, reader));
+  }
+
+  private toResult(c: Candidate, reader: SnippetReader): SearchResult {
     const chunk = c.chunk;
     return {
       path: chunk.path,
@@ -345,19 +354,10 @@ export class Engine {
       container: chunk.container,
       language: chunk.language,
       score: round(c.score),
-      snippet: await this.readLines(chunk.path, chunk.startLine, chunk.endLine, SNIPPET_MAX_LINES),
+      snippet: reader.lines(chunk.path, chunk.startLine, chunk.endLine, SNIPPET_MAX_LINES),
       scores: Object.fromEntries(Object.entries({ lexical_raw: c.lexical, dense_raw: c.dense, ...c.factors }).map(([k, v]) => [k, round(v)])),
       root: this.root,
     };
-  }
-
-  private async readLines(relPath: string, start: number, end: number, maxLines: number): Promise<string> {
-    try {
-      const text = await fs.readFile(absolutePath(this.root, relPath), 'utf8');
-      return text.split(/\r?\n/).slice(start - 1, Math.min(end, start + maxLines - 1)).join('\n');
-    } catch {
-      return '';
-    }
   }
 
   private log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void {

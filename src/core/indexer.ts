@@ -3,7 +3,7 @@
  * read, parse, chunk, embed and index only what changed, and checkpoint atomically so
  * that a kill at any moment leaves a loadable index that the next run completes.
  */
-import path from 'node:path';
+import os from 'node:os';
 import { classifyContent, decodeText } from './discover/content';
 import { readRegularFile } from './discover/probe';
 import { discoverFiles, discoverPaths, type Discovery, type DiscoverOptions } from './discover/walk';
@@ -32,6 +32,8 @@ export interface IndexSummary {
   chunks: number;
   skipped: Partial<Record<SkipReason, number>>;
   parseFallbacks: number;
+  /** Files parsed on worker threads (the rest on the main thread). */
+  parsedOnWorkers: number;
   ms: number;
   phaseMs: Record<string, number>;
 }
@@ -42,6 +44,8 @@ export interface IndexJob {
   parser: SymbolParser;
   embedder?: Embedder;
   discover: DiscoverOptions;
+  /** Parse workers for large changes (default DEFAULT_PARSE_WORKERS; 0: the main thread parses). */
+  parseWorkers?: number;
   /** Only these paths (relative to the root) changed: judge them alone instead of walking the tree. */
   paths?: readonly string[];
   /** Persists the state; called at checkpoints and at the end. */
@@ -51,16 +55,22 @@ export interface IndexJob {
 }
 
 /**
- * Parse pool workers; 0 (the default) parses on the main thread. Measured on the 2-core
- * development machine under load from other processes, 2 workers made a 31k-chunk corpus
- * 15-50% slower (12% more CPU: cloning texts and tokens, grammars loaded per worker) than
- * main-thread parsing overlapped with reads and embedding. Opt in where cores are idle.
+ * Parse workers when the caller does not say (QUARRY_PARSE_WORKERS overrides). Measured on a
+ * 2-core machine: idle, 2 workers cut a cold index by 5-23% (+100-200 MB peak RSS while
+ * they run); under load from other processes they made it 15-50% slower, and 1 worker is
+ * slower than none. So 2 cores parse on the main thread; 4 or more use all but one core
+ * (the editor keeps one), at most MAX_DEFAULT_WORKERS.
  */
-const PARSE_WORKERS = Number(process.env.QUARRY_PARSE_WORKERS) || 0;
+const MAX_DEFAULT_WORKERS = 4;
+export const DEFAULT_PARSE_WORKERS = process.env.QUARRY_PARSE_WORKERS !== undefined
+  ? Number(process.env.QUARRY_PARSE_WORKERS) || 0
+  : os.availableParallelism() >= 4 ? Math.min(os.availableParallelism() - 1, MAX_DEFAULT_WORKERS) : 0;
 /** Fewer changed files than this are parsed on the main thread: starting workers and loading grammars twice would cost more. */
 const POOL_MIN_FILES = Number(process.env.QUARRY_POOL_MIN_FILES) || 200;
 /** Files processed together: their chunks are embedded in one batch. */
 const FILE_BATCH = 32;
+/** Batches queued per parse worker. */
+const BATCHES_AHEAD_PER_WORKER = 2;
 /** Save progress at least this often during a long first index (tests shorten it to provoke kills mid-save). */
 const CHECKPOINT_INTERVAL_MS = Number(process.env.QUARRY_CHECKPOINT_INTERVAL_MS) || 20_000;
 /**
@@ -75,14 +85,15 @@ export async function runIndexJob(job: IndexJob): Promise<IndexSummary> {
   job.onProgress?.({ phase: 'discover', done: 0, total: 0 });
   const summary: IndexSummary = {
     root: job.root, files: 0, changedFiles: 0, unchangedFiles: 0, removedFiles: 0,
-    chunks: 0, skipped: {}, parseFallbacks: 0, ms: 0, phaseMs,
+    chunks: 0, skipped: {}, parseFallbacks: 0, parsedOnWorkers: 0, ms: 0, phaseMs,
   };
   const discovery = (job.paths && await discoverChangedPaths(job, job.paths, summary)) ?? await discoverTree(job, summary);
   phaseMs.discover = Date.now() - started;
 
   const changed = discovery.files.filter((f) => !isUnchanged(job.state, f));
   summary.unchangedFiles = discovery.files.length - changed.length;
-  const pool = PARSE_WORKERS > 0 && changed.length >= POOL_MIN_FILES ? ParsePool.create(PARSE_WORKERS) : undefined;
+  const workers = job.parseWorkers ?? DEFAULT_PARSE_WORKERS;
+  const pool = workers > 0 && changed.length >= POOL_MIN_FILES ? ParsePool.create(workers) : undefined;
   try {
     await indexChanged(job, changed, pool, summary, phaseMs);
   } finally {
@@ -164,11 +175,18 @@ async function indexChanged(job: IndexJob, changed: DiscoveredFile[], pool: Pars
     pending.catch(() => undefined); // awaited below; this only keeps an abandoned batch's failure quiet
     return pending;
   };
-  let next = batchAt(0);
+  // With a pool, several batches are in flight so that no worker waits for the slowest file of a batch.
+  const ahead = pool ? pool.size * BATCHES_AHEAD_PER_WORKER : 1;
+  const inFlight: Promise<PreparedFile[]>[] = [];
+  let queued = 0;
+  const refill = () => {
+    for (; inFlight.length < ahead && queued < changed.length; queued += FILE_BATCH) inFlight.push(batchAt(queued));
+  };
+  refill();
   for (let i = 0; i < changed.length; i += FILE_BATCH) {
     job.signal?.throwIfAborted();
-    const prepared = await timed(phaseMs, 'parse', () => next);
-    if (i + FILE_BATCH < changed.length) next = batchAt(i + FILE_BATCH);
+    const prepared = await timed(phaseMs, 'parse', () => inFlight.shift()!);
+    refill();
     await indexPrepared(job, prepared, summary, phaseMs);
     job.onProgress?.({ phase: 'index', done: Math.min(i + FILE_BATCH, changed.length), total: changed.length });
     if (Date.now() - lastCheckpoint > Math.max(CHECKPOINT_INTERVAL_MS, CHECKPOINT_COST_FACTOR * lastCheckpointMs)) {
@@ -186,13 +204,13 @@ async function prepareBatch(
 ): Promise<PreparedFile[]> {
   const contents = await timed(phaseMs, 'read', () => Promise.all(batch.map((file) => readRegularFile(file.absPath).catch(() => undefined))));
   let outcomes: (PreparedFile | 'unchanged' | undefined)[];
-  if (pool) outcomes = await Promise.all(batch.map((file, n) => prepareFile(job, file, contents[n], pool)));
+  if (pool) outcomes = await Promise.all(batch.map((file, n) => prepareFile(job, file, contents[n], pool, summary)));
   else {
     // Parsing is synchronous: let searches in between files.
     const slicer = new TimeSlicer();
     outcomes = [];
     for (const [n, file] of batch.entries()) {
-      outcomes.push(await prepareFile(job, file, contents[n], pool));
+      outcomes.push(await prepareFile(job, file, contents[n]));
       await slicer.yieldIfDue();
     }
   }
@@ -228,7 +246,7 @@ async function indexPrepared(job: IndexJob, prepared: PreparedFile[], summary: I
 
 /** Checks and chunks one file. Undefined: skipped (reason recorded). */
 async function prepareFile(
-  job: IndexJob, file: DiscoveredFile, bytes: Buffer | undefined, pool: ParsePool | undefined,
+  job: IndexJob, file: DiscoveredFile, bytes: Buffer | undefined, pool?: ParsePool, summary?: IndexSummary,
 ): Promise<PreparedFile | 'unchanged' | undefined> {
   const state = job.state;
   const skip = (reason: SkipReason) => {
@@ -249,7 +267,11 @@ async function prepareFile(
   const text = decodeText(bytes);
   const inline = () => prepareChunks(job.parser, file.relPath, file.language, text);
   // A worker that failed or died costs only this file's trip: the main thread prepares it.
-  const { chunks, fields, note } = pool ? await pool.prepare(file.relPath, file.language, text).catch(inline) : await inline();
+  const onWorker = pool && summary ? () => pool.prepare(file.relPath, file.language, text).then((prepared) => {
+    summary.parsedOnWorkers++;
+    return prepared;
+  }) : undefined;
+  const { chunks, fields, note } = onWorker ? await onWorker().catch(inline) : await inline();
   return { file, contentHash, chunks, fields, note };
 }
 
@@ -283,9 +305,4 @@ async function timed<T>(phaseMs: Record<string, number>, phase: string, fn: () =
   } finally {
     phaseMs[phase] = (phaseMs[phase] ?? 0) + Date.now() - t;
   }
-}
-
-/** Absolute path of a chunk's file. */
-export function absolutePath(root: string, relPath: string): string {
-  return path.join(root, ...relPath.split('/'));
 }

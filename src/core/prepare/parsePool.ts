@@ -43,7 +43,7 @@ export class ParsePool {
   private failures = 0;
   private closed = false;
 
-  private constructor(private readonly size: number) {}
+  private constructor(readonly size: number) {}
 
   /** A pool of `size` workers (default: one per core, at most MAX_WORKERS), started lazily. */
   static create(size = Math.min(os.availableParallelism(), MAX_WORKERS)): ParsePool {

@@ -96,8 +96,9 @@ export function applyPriors(candidates: Candidate[], query: AnalysedQuery): void
     multiply(c, 'definition', definitionFactor(chunk, query));
     multiply(c, 'name', 1 + NAME_WORDS_BOOST * overlap(nameWords(chunk), queryStems));
     multiply(c, 'path', perPath.path);
-    if (!query.mentionsTests && TEST_PATH.test(chunk.path)) multiply(c, 'test', TEST_FACTOR);
-    if (VENDORED_PATH.test(chunk.path)) multiply(c, 'vendored', VENDORED_FACTOR);
+    const traits = pathTraits(chunk.path);
+    if (!query.mentionsTests && traits.isTest) multiply(c, 'test', TEST_FACTOR);
+    if (traits.isVendored) multiply(c, 'vendored', VENDORED_FACTOR);
     if (chunk.isDoc && !query.mentionsDocs) multiply(c, 'doc', DOC_FACTOR[query.kind]);
     if (MEMBER_KINDS.has(chunk.kind) && chunk.extraNames.length === 0) multiply(c, 'member', MEMBER_FACTOR);
     multiply(c, 'file-name', perPath.fileName);
@@ -178,15 +179,51 @@ export function namesIdentifier(name: string, id: string): boolean {
   return fold(name) === wanted || fold(QUALIFIER.exec(name)?.[1] ?? '') === wanted;
 }
 
-function nameWords(chunk: StoredChunk): Set<string> {
-  return new Set(splitIdentifier(chunk.name).map(stemWord));
+/**
+ * What ranking needs of names and paths, memoised across searches: the same files and
+ * symbols come back query after query, and stemming their words is most of the priors' cost.
+ */
+const MEMO_LIMIT = 50_000;
+
+function memoised<T>(compute: (key: string) => T): (key: string) => T {
+  const memo = new Map<string, T>();
+  return (key) => {
+    let value = memo.get(key);
+    if (value === undefined) {
+      if (memo.size >= MEMO_LIMIT) memo.clear();
+      memo.set(key, (value = compute(key)));
+    }
+    return value;
+  };
 }
 
-function pathFactor(path: string, queryStems: Set<string>): number {
+const nameWordsOf = memoised((name) => new Set(splitIdentifier(name).map(stemWord)));
+
+function nameWords(chunk: StoredChunk): Set<string> {
+  return nameWordsOf(chunk.name);
+}
+
+interface PathTraits {
+  fileWords: Set<string>;
+  /** Words of the three innermost folders. */
+  folderWords: Set<string>;
+  isTest: boolean;
+  isVendored: boolean;
+}
+
+const pathTraits = memoised((path): PathTraits => {
   const segments = path.split('/');
   const file = (segments.pop() ?? '').replace(/\.[^.]+$/, '');
-  const fileWords = new Set(splitIdentifier(file).map(stemWord));
-  const folderWords = new Set(segments.slice(-3).flatMap((s) => splitIdentifier(s)).map(stemWord));
+  return {
+    fileWords: new Set(splitIdentifier(file).map(stemWord)),
+    folderWords: new Set(segments.slice(-3).flatMap((s) => splitIdentifier(s)).map(stemWord)),
+    isTest: TEST_PATH.test(path),
+    isVendored: VENDORED_PATH.test(path),
+  };
+});
+
+function pathFactor(path: string, queryStems: Set<string>): number {
+  const { fileWords, folderWords } = pathTraits(path);
   return (1 + PATH_WORDS_BOOST * overlap(fileWords, queryStems)) * (1 + (PATH_WORDS_BOOST / 2) * overlap(folderWords, queryStems));
 }
 

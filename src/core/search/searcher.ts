@@ -23,8 +23,11 @@ export interface SearchRequest {
   raw?: boolean;
 }
 
-/** Candidates taken from each channel before fusion. */
-const CANDIDATES_PER_CHANNEL = 200;
+/**
+ * Candidates taken from each channel before fusion. On semble, 150 ranks as well as 200
+ * (NDCG@10 0.8684 both; 100 gave 0.8655) and the dense channel searches a shorter list.
+ */
+const CANDIDATES_PER_CHANNEL = 150;
 
 export function searchIndex(state: IndexState, request: SearchRequest): Candidate[] {
   const query = analyseQuery(request.query);
@@ -47,7 +50,9 @@ export function searchIndex(state: IndexState, request: SearchRequest): Candidat
   }
   const useDense = request.mode !== 'lexical' && request.queryVector !== undefined && state.vectors !== undefined;
   if (useDense) {
-    for (const hit of state.vectors!.search(request.queryVector!, CANDIDATES_PER_CHANNEL, accept)) candidate(hit.label).dense = hit.score;
+    // The graph holds live chunks only: without filters hnswlib needs no call back into JS per visited node.
+    const denseFilter = filter || request.excludeSlots ? accept : undefined;
+    for (const hit of state.vectors!.search(request.queryVector!, CANDIDATES_PER_CHANNEL, denseFilter)) candidate(hit.label).dense = hit.score;
     fillDenseScores([...bySlot.values()], state, request.queryVector!);
   }
   const candidates = [...bySlot.values()];
@@ -61,16 +66,8 @@ export function searchIndex(state: IndexState, request: SearchRequest): Candidat
 
 /** Lexical candidates the dense channel did not return still get their exact cosine. */
 function fillDenseScores(candidates: Candidate[], state: IndexState, queryVector: Float32Array): void {
+  const vectors = state.vectors!;
   for (const c of candidates) {
-    if (c.dense !== 0) continue;
-    const vector = state.vectors!.getVector(c.chunk.slot);
-    if (vector) c.dense = dot(vector, queryVector);
+    if (c.dense === 0 && vectors.has(c.chunk.slot)) c.dense = vectors.cosine(queryVector, c.chunk.slot);
   }
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) sum += a[i] * b[i];
-  return sum;
 }
