@@ -78,14 +78,16 @@ export function fuse(candidates: Candidate[], query: AnalysedQuery, hasDense: bo
 /** Multiplies in the priors. */
 export function applyPriors(candidates: Candidate[], query: AnalysedQuery): void {
   const queryStems = new Set([...query.terms.keys()].filter((t) => !query.identifiers.includes(t) || !/_/.test(t)));
-  const fileWords = query.words.filter((w) => w.length >= MIN_FILE_WORD);
+  const unseparated = (words: string[]) => new Set(words.map((w) => w.replace(/[-_]/g, '')));
+  const identifiers = unseparated(query.identifiers);
+  const fileWords = unseparated(query.words.filter((w) => w.length >= MIN_FILE_WORD));
   // Candidates share files: the path-only factors are computed once per path.
   const byPath = new Map<string, { path: number; fileName: number }>();
   const pathFactors = (path: string) => {
     let f = byPath.get(path);
     if (!f) {
-      const fileName = fileStemMatches(path, query.identifiers) ? FILE_NAMED_IDENTIFIER_BOOST
-        : fileStemMatches(path, fileWords) ? FILE_NAMED_WORD_BOOST : 1;
+      const { fileStem } = pathTraits(path);
+      const fileName = identifiers.has(fileStem) ? FILE_NAMED_IDENTIFIER_BOOST : fileWords.has(fileStem) ? FILE_NAMED_WORD_BOOST : 1;
       byPath.set(path, (f = { path: pathFactor(path, queryStems), fileName }));
     }
     return f;
@@ -146,12 +148,6 @@ function byScore(a: Candidate, b: Candidate): number {
 /** Data members (fields, properties, variables) explain less than the code that uses them. */
 const MEMBER_KINDS = new Set(['field', 'property', 'variable']);
 
-/** The file is named after what the query asks for: `Session` -> session.ex, "cookie store" -> cookie.ex. */
-function fileStemMatches(path: string, identifiers: string[]): boolean {
-  const stem = path.slice(path.lastIndexOf('/') + 1).replace(/\..*$/, '').toLowerCase().replace(/[-_]/g, '');
-  return identifiers.some((id) => id.replace(/[-_]/g, '') === stem);
-}
-
 function multiply(c: Candidate, name: string, factor: number): void {
   if (factor === 1) return;
   c.score *= factor;
@@ -204,6 +200,8 @@ function nameWords(chunk: StoredChunk): Set<string> {
 }
 
 interface PathTraits {
+  /** The file name without extensions, `-` and `_`, lower case: `Session` -> session.ex, "cookie store" -> cookie.ex. */
+  fileStem: string;
   fileWords: Set<string>;
   /** Words of the three innermost folders. */
   folderWords: Set<string>;
@@ -215,6 +213,7 @@ const pathTraits = memoised((path): PathTraits => {
   const segments = path.split('/');
   const file = (segments.pop() ?? '').replace(/\.[^.]+$/, '');
   return {
+    fileStem: path.slice(path.lastIndexOf('/') + 1).replace(/\..*$/, '').toLowerCase().replace(/[-_]/g, ''),
     fileWords: new Set(splitIdentifier(file).map(stemWord)),
     folderWords: new Set(segments.slice(-3).flatMap((s) => splitIdentifier(s)).map(stemWord)),
     isTest: TEST_PATH.test(path),

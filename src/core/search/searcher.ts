@@ -32,9 +32,10 @@ const CANDIDATES_PER_CHANNEL = 150;
 export function searchIndex(state: IndexState, request: SearchRequest): Candidate[] {
   const query = analyseQuery(request.query);
   const filter = compileFilters(request.filters);
-  const accept = (slot: number) => {
+  // Both channels hold live chunks only: a callback per slot is needed only to filter or exclude.
+  const accept = filter || request.excludeSlots ? (slot: number) => {
     return state.hasChunk(slot) && !request.excludeSlots?.has(slot) && (!filter || filter(state.chunk(slot)!));
-  };
+  } : undefined;
   const bySlot = new Map<number, Candidate>();
   const candidate = (slot: number) => {
     let c = bySlot.get(slot);
@@ -50,9 +51,7 @@ export function searchIndex(state: IndexState, request: SearchRequest): Candidat
   }
   const useDense = request.mode !== 'lexical' && request.queryVector !== undefined && state.vectors !== undefined;
   if (useDense) {
-    // The graph holds live chunks only: without filters hnswlib needs no call back into JS per visited node.
-    const denseFilter = filter || request.excludeSlots ? accept : undefined;
-    for (const hit of state.vectors!.search(request.queryVector!, CANDIDATES_PER_CHANNEL, denseFilter)) candidate(hit.label).dense = hit.score;
+    for (const hit of state.vectors!.search(request.queryVector!, CANDIDATES_PER_CHANNEL, accept)) candidate(hit.label).dense = hit.score;
     fillDenseScores([...bySlot.values()], state, request.queryVector!);
   }
   const candidates = [...bySlot.values()];
