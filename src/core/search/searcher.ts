@@ -24,10 +24,15 @@ export interface SearchRequest {
 }
 
 /**
- * Candidates taken from each channel before fusion. On semble, 150 ranks as well as 200
- * (NDCG@10 0.8684 both; 100 gave 0.8655) and the dense channel searches a shorter list.
+ * Candidates taken from the lexical channel before fusion. Its scoring is exhaustive, so the
+ * count costs only ranking time; on semble, lexical-only search needs 200 (150: NDCG@10 0.8537, 200: 0.8563).
  */
-const CANDIDATES_PER_CHANNEL = 150;
+const LEXICAL_CANDIDATES = 200;
+/**
+ * ...and from the dense channel, whose graph search grows with the count. On semble, hybrid
+ * NDCG@10 is 0.8680 with 150 (0.8684 with 200, 0.8655 with 100), and the search is ~2x faster.
+ */
+const DENSE_CANDIDATES = 150;
 
 export function searchIndex(state: IndexState, request: SearchRequest): Candidate[] {
   const query = analyseQuery(request.query);
@@ -43,7 +48,7 @@ export function searchIndex(state: IndexState, request: SearchRequest): Candidat
     return c;
   };
   if (request.mode !== 'dense') {
-    for (const hit of state.lexical.search(query.terms, CANDIDATES_PER_CHANNEL, accept)) {
+    for (const hit of state.lexical.search(query.terms, LEXICAL_CANDIDATES, accept)) {
       const c = candidate(hit.slot);
       c.lexical = hit.score;
       c.coverage = hit.coverage;
@@ -51,7 +56,7 @@ export function searchIndex(state: IndexState, request: SearchRequest): Candidat
   }
   const useDense = request.mode !== 'lexical' && request.queryVector !== undefined && state.vectors !== undefined;
   if (useDense) {
-    for (const hit of state.vectors!.search(request.queryVector!, CANDIDATES_PER_CHANNEL, accept)) candidate(hit.label).dense = hit.score;
+    for (const hit of state.vectors!.search(request.queryVector!, DENSE_CANDIDATES, accept)) candidate(hit.label).dense = hit.score;
     fillDenseScores([...bySlot.values()], state, request.queryVector!);
   }
   const candidates = [...bySlot.values()];
