@@ -32,11 +32,9 @@ const cacheDir = path.join(repoRoot, '.cache', 'perf');
 const userCwd = process.env.INIT_CWD || process.cwd();
 const WARMUP_QUERIES = 50;
 const BIG_CORPUS_FILES = 50_000;
-/** The 100k-file corpus needs more than Node's default heap limit. */
-const HARNESS_NODE_ARGS = ['--max-old-space-size=16384'];
-/** The environment the engine process runs with (src/server/launch.ts: its malloc settings), so that RSS is measured as it would be there. */
+/** The engine process's Node options (src/server/launch.ts: heap limit and growth) and environment (its malloc settings), so that RSS is measured as it would be there. */
 const { engineProcessOptions } = await tsImport('../../src/server/launch.ts', import.meta.url);
-const HARNESS_ENV = engineProcessOptions().env;
+const { execArgv: HARNESS_NODE_ARGS, env: HARNESS_ENV } = engineProcessOptions();
 /** A corpus x model measurement may take this long before it is abandoned. */
 const TASK_TIMEOUT_MS = 40 * 60_000;
 

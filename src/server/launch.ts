@@ -20,13 +20,22 @@ const MAX_HEAP_MB = 16384;
  */
 export const ENGINE_MALLOC_ENV: Readonly<Record<string, string>> = { MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_ARENA_MAX: '2' };
 
+/**
+ * V8 grows the heap by this percentage past what survived the last full GC (its default is
+ * far larger). Indexing makes garbage fast (file texts, trees' strings, tokens), so the
+ * default let the heap swell between collections. Measured on 72k chunks, two runs each:
+ * peak RSS 361-376 -> 270-275 MB lexical-only and 565-572 -> 480-485 MB with the default
+ * model, for 5-6% more indexing time.
+ */
+const HEAP_GROWING_PERCENT = 10;
+
 /** Node options for the engine process. */
 export function engineExecArgv(totalMemoryBytes = os.totalmem()): string[] {
   const halfMb = Math.floor(totalMemoryBytes / 2 / 2 ** 20);
-  return [`--max-old-space-size=${Math.min(MAX_HEAP_MB, Math.max(MIN_HEAP_MB, halfMb))}`];
+  return [`--max-old-space-size=${Math.min(MAX_HEAP_MB, Math.max(MIN_HEAP_MB, halfMb))}`, `--heap-growing-percent=${HEAP_GROWING_PERCENT}`];
 }
 
-/** Options to fork the engine process with: the extension's, and the benchmarks' that measure it. */
+/** Options to fork the engine process with: the extension's, and the benchmarks' that measure it (heap limit, heap growth, malloc). */
 export function engineProcessOptions(baseEnv: NodeJS.ProcessEnv = process.env): { execArgv: string[]; env: NodeJS.ProcessEnv } {
   return { execArgv: engineExecArgv(), env: { ...baseEnv, ...ENGINE_MALLOC_ENV } };
 }

@@ -81,6 +81,7 @@ export function applyPriors(candidates: Candidate[], query: AnalysedQuery): void
   const unseparated = (words: string[]) => new Set(words.map((w) => w.replace(/[-_]/g, '')));
   const identifiers = unseparated(query.identifiers);
   const fileWords = unseparated(query.words.filter((w) => w.length >= MIN_FILE_WORD));
+  const wanted = query.identifiers.length > 0 ? query.identifiersAsWritten.map(identifierForm) : [];
   // Candidates share files: the path-only factors are computed once per path.
   const byPath = new Map<string, { path: number; fileName: number }>();
   const pathFactors = (path: string) => {
@@ -95,7 +96,7 @@ export function applyPriors(candidates: Candidate[], query: AnalysedQuery): void
   for (const c of candidates) {
     const chunk = c.chunk;
     const perPath = pathFactors(chunk.path);
-    multiply(c, 'definition', definitionFactor(chunk, query));
+    multiply(c, 'definition', definitionFactor(chunk, wanted));
     multiply(c, 'name', 1 + NAME_WORDS_BOOST * overlap(nameWords(chunk), queryStems));
     multiply(c, 'path', perPath.path);
     const traits = pathTraits(chunk.path);
@@ -111,22 +112,32 @@ export function applyPriors(candidates: Candidate[], query: AnalysedQuery): void
 export function addFileContext(candidates: Candidate[]): void {
   const byFile = new Map<string, number[]>();
   for (const c of candidates) {
-    const list = byFile.get(c.chunk.path) ?? [];
-    list.push(c.score);
-    byFile.set(c.chunk.path, list);
+    const list = byFile.get(c.chunk.path);
+    if (list) list.push(c.score);
+    else byFile.set(c.chunk.path, [c.score]);
   }
   for (const list of byFile.values()) list.sort((a, b) => b - a);
-  const contexts = candidates.map((c) => {
-    const best = byFile.get(c.chunk.path)!.slice(0, FILE_CONTEXT_CHUNKS + 1);
-    const own = best.indexOf(c.score);
-    if (own >= 0) best.splice(own, 1);
-    return best.slice(0, FILE_CONTEXT_CHUNKS).reduce((sum, s) => sum + s, 0) / FILE_CONTEXT_CHUNKS;
-  });
+  const contexts = candidates.map((c) => otherBest(byFile.get(c.chunk.path)!, c.score) / FILE_CONTEXT_CHUNKS);
   candidates.forEach((c, i) => {
     if (contexts[i] === 0) return;
     c.factors['file-context'] = contexts[i];
     c.score += FILE_CONTEXT_WEIGHT * contexts[i];
   });
+}
+
+/** Sum of the FILE_CONTEXT_CHUNKS best scores of a file (sorted, best first) other than `own`. */
+function otherBest(sorted: number[], own: number): number {
+  let sum = 0;
+  let taken = 0;
+  let skipped = false;
+  for (let i = 0; i < sorted.length && i <= FILE_CONTEXT_CHUNKS && taken < FILE_CONTEXT_CHUNKS; i++) {
+    if (!skipped && sorted[i] === own) skipped = true;
+    else {
+      sum += sorted[i];
+      taken++;
+    }
+  }
+  return sum;
 }
 
 /** Sorts by score, damping further chunks of a file already seen. */
@@ -154,25 +165,47 @@ function multiply(c: Candidate, name: string, factor: number): void {
   c.factors[name] = factor;
 }
 
-function definitionFactor(chunk: StoredChunk, query: AnalysedQuery): number {
-  if (query.identifiers.length === 0 || chunk.kind === 'block' || chunk.part > 1) return 1;
-  const names = [chunk.name, ...chunk.extraNames];
-  const hit = query.identifiersAsWritten.some((id) => names.some((name) => namesIdentifier(name, id)));
-  return hit ? 1 + DEFINITION_BOOST : 1;
+function definitionFactor(chunk: StoredChunk, wanted: IdentifierForm[]): number {
+  if (wanted.length === 0 || chunk.kind === 'block' || chunk.part > 1) return 1;
+  const defines = (name: string) => {
+    const forms = nameForms(name);
+    return wanted.some((id) => spells(forms, id));
+  };
+  return defines(chunk.name) || chunk.extraNames.some(defines) ? 1 + DEFINITION_BOOST : 1;
 }
 
 /** Separators of a qualified name: `M.load`, `Foo::bar`, `Foo#bar`, `obj->field`. */
 const QUALIFIER = /(?:\.|::?|#|->)([^.:#>]+)$/;
+
+/** An identifier as a query writes it: case matters only when it has capitals. */
+interface IdentifierForm {
+  id: string;
+  caseMatters: boolean;
+}
+
+/** A symbol name whole and its last qualified part, as written and lower-cased. */
+interface NameForms {
+  name: string;
+  lower: string;
+  last: string;
+  lastLower: string;
+}
+
+function identifierForm(id: string): IdentifierForm {
+  const lower = id.toLowerCase();
+  return { id: id === lower ? lower : id, caseMatters: id !== lower };
+}
+
+function spells(forms: NameForms, { id, caseMatters }: IdentifierForm): boolean {
+  return caseMatters ? forms.name === id || forms.last === id : forms.lower === id || forms.lastLower === id;
+}
 
 /**
  * `name` is the identifier `id` as written in a query: the whole name or its last qualified
  * part, ignoring case unless `id` has capitals (then `Visitor` is not `visitor`, nor `StrVisitor`).
  */
 export function namesIdentifier(name: string, id: string): boolean {
-  const caseMatters = id !== id.toLowerCase();
-  const fold = (s: string) => (caseMatters ? s : s.toLowerCase());
-  const wanted = fold(id);
-  return fold(name) === wanted || fold(QUALIFIER.exec(name)?.[1] ?? '') === wanted;
+  return spells(nameForms(name), identifierForm(id));
 }
 
 /**
@@ -194,6 +227,11 @@ function memoised<T>(compute: (key: string) => T): (key: string) => T {
 }
 
 const nameWordsOf = memoised((name) => new Set(splitIdentifier(name).map(stemWord)));
+
+const nameForms = memoised((name): NameForms => {
+  const last = QUALIFIER.exec(name)?.[1] ?? '';
+  return { name, lower: name.toLowerCase(), last, lastLower: last.toLowerCase() };
+});
 
 function nameWords(chunk: StoredChunk): Set<string> {
   return nameWordsOf(chunk.name);
