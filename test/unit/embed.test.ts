@@ -187,3 +187,30 @@ test('BYO config falls back to sentence-transformers files; missing files are na
   await assert.rejects(createEmbedder({ model: dir, log: quiet }), /no tokenizer\.json/);
   await assert.rejects(createEmbedder({ model: path.join(dir, 'nope'), log: quiet }), /model folder not found/);
 });
+
+test('extra workers start while batches queue, stop once idle, and embed the same vectors', async () => {
+  const own = await createEmbedder({ model: FIXTURE, provider: 'cpu', threads: 1, workers: 2, idleWorkerMs: 200, log: quiet });
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  try {
+    assert.equal(own.workerCount(), 1, 'one worker until there is a queue');
+    const texts = Array.from({ length: 64 * 40 }, (_, i) => words(30, `w${i}`));
+    const reference = await embedder.embedDocuments(texts.slice(0, 5));
+    let peak = 1;
+    for (let round = 0; round < 20 && peak < 2; round++) {
+      let done = false;
+      const job = own.embedDocuments(texts).finally(() => (done = true));
+      while (!done) {
+        peak = Math.max(peak, own.workerCount());
+        await sleep(5);
+      }
+      assert.equal((await job).length, texts.length);
+    }
+    assert.equal(peak, 2, 'a second worker took part');
+    for (let waited = 0; own.workerCount() > 1 && waited < 5000; waited += 50) await sleep(50);
+    assert.equal(own.workerCount(), 1, 'the extra worker stopped once idle');
+    const again = await own.embedDocuments(texts.slice(0, 5));
+    again.forEach((v, i) => assert.ok(maxDiff(v, reference[i]) < 1e-6));
+  } finally {
+    await own.dispose();
+  }
+});

@@ -3,6 +3,8 @@
  * event loop. Batches go to worker threads (each with its own onnxruntime session); query
  * batches jump ahead of queued document batches; an AbortSignal rejects a request at once
  * and drops its queued batches (a batch already running finishes and is thrown away).
+ * One worker is kept; more are started while batches queue up (a first index) and stopped
+ * once idle, since each holds its own copy of the model.
  */
 import os from 'node:os';
 import { Job, TaskQueue, type Task } from './jobs';
@@ -20,6 +22,8 @@ export interface Embedder {
   embedQuery(text: string, signal?: AbortSignal): Promise<Float32Array>;
   /** Batches queued and not yet started, for progress reporting. */
   pendingBatches(): number;
+  /** Worker threads running now (one when idle, up to the spec's `workers` under load). */
+  workerCount(): number;
   dispose(): Promise<void>;
 }
 
@@ -33,6 +37,8 @@ export interface EmbedderSpec {
   workers?: number;
   /** Document texts per batch. */
   batchSize?: number;
+  /** An extra worker idle this long is stopped (default IDLE_WORKER_MS). */
+  idleWorkerMs?: number;
   log?: (level: 'info' | 'warn', message: string) => void;
 }
 
@@ -44,6 +50,8 @@ const DEFAULT_BATCH_SIZE = 64;
  * transformer is all matrix work and each worker holds a copy of it: one worker, all cores.
  */
 const MAX_FEATURIZED_WORKERS = 4;
+/** Extra workers stop after this long without work: each holds a copy of the model (~50-70 MB for the default one). */
+const IDLE_WORKER_MS = 30_000;
 
 function defaultParallelism(kind: ModelSource['kind'], spec: EmbedderSpec): { workers: number; threads: number } {
   const cores = os.availableParallelism();
@@ -70,15 +78,17 @@ export async function createEmbedder(spec: EmbedderSpec): Promise<Embedder> {
   const info: EmbedderInfo = { modelId: hashed.value, ...first.info };
   for (const note of first.notes) log('info', note);
   const pinned: WorkerInit = { ...init, provider: info.provider as ProviderChoice };
-  const rest = await Promise.allSettled(Array.from({ length: workers - 1 }, () => WorkerHandle.start(pinned)));
-  const started = [first.handle, ...rest.flatMap((r) => (r.status === 'fulfilled' ? [r.value.handle] : []))];
-  const failed = rest.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) {
-    await Promise.all(started.map((h) => h.terminate()));
-    throw failed.reason;
-  }
-  log('info', `embedding with ${info.modelId} (dim ${info.dim}) on ${info.provider}, ${workers} worker(s) x ${init.threads} thread(s)`);
-  return new PooledEmbedder(info, pinned, started, spec.batchSize ?? DEFAULT_BATCH_SIZE, log);
+  log('info', `embedding with ${info.modelId} (dim ${info.dim}) on ${info.provider}, up to ${workers} worker(s) x ${init.threads} thread(s)`);
+  return new PooledEmbedder(info, pinned, first.handle, {
+    maxWorkers: workers, batchSize: spec.batchSize ?? DEFAULT_BATCH_SIZE, idleWorkerMs: spec.idleWorkerMs ?? IDLE_WORKER_MS, log,
+  });
+}
+
+interface PoolSettings {
+  maxWorkers: number;
+  batchSize: number;
+  idleWorkerMs: number;
+  log: NonNullable<EmbedderSpec['log']>;
 }
 
 class PooledEmbedder implements Embedder {
@@ -89,16 +99,20 @@ class PooledEmbedder implements Embedder {
   private readonly running = new Set<Task>();
   private restarts = 0;
   private broken: Error | undefined;
+  /** Extra workers being started. */
+  private starting = 0;
+  /** Set when an extra worker failed to start: the pool goes on with what it has. */
+  private cannotGrow = false;
+  private readonly idleTimers = new Map<WorkerHandle, NodeJS.Timeout>();
 
   constructor(
     readonly info: EmbedderInfo,
     private readonly init: WorkerInit,
-    workers: WorkerHandle[],
-    private readonly batchSize: number,
-    private readonly log: NonNullable<EmbedderSpec['log']>,
+    first: WorkerHandle,
+    private readonly settings: PoolSettings,
   ) {
-    this.idle = [...workers];
-    workers.forEach((w) => this.adopt(w));
+    this.idle = [first];
+    this.adopt(first);
   }
 
   embedDocuments(texts: string[], signal?: AbortSignal): Promise<Float32Array[]> {
@@ -107,8 +121,8 @@ class PooledEmbedder implements Embedder {
     const order = texts.map((_, i) => i).sort((a, b) => texts[a].length - texts[b].length);
     return this.submit(texts.length, signal, (job) => {
       const tasks: Task[] = [];
-      for (let start = 0; start < order.length; start += this.batchSize) {
-        const indices = order.slice(start, start + this.batchSize);
+      for (let start = 0; start < order.length; start += this.settings.batchSize) {
+        const indices = order.slice(start, start + this.settings.batchSize);
         tasks.push({ job, indices, texts: indices.map((i) => texts[i]), role: 'document' });
       }
       return tasks;
@@ -124,10 +138,16 @@ class PooledEmbedder implements Embedder {
     return this.queue.size;
   }
 
+  workerCount(): number {
+    return this.all.size;
+  }
+
   async dispose(): Promise<void> {
     this.broken = new Error('the embedder was disposed');
     this.queue.failAll(this.broken);
     for (const task of this.running) task.job.fail(this.broken);
+    for (const timer of this.idleTimers.values()) clearTimeout(timer);
+    this.idleTimers.clear();
     await Promise.all([...this.all].map((w) => w.terminate()));
     this.all.clear();
     this.idle.length = 0;
@@ -151,22 +171,56 @@ class PooledEmbedder implements Embedder {
     });
   }
 
-  /** Gives queued tasks to idle workers. */
+  /** Gives queued tasks to idle workers; starts another worker while tasks wait for one. */
   private pump(): void {
     while (this.idle.length > 0) {
       const task = this.queue.next();
-      if (!task) return;
+      if (!task) break;
       const worker = this.idle.pop()!;
+      clearTimeout(this.idleTimers.get(worker));
+      this.idleTimers.delete(worker);
       this.running.add(task);
       worker.run(task.texts, task.role).then(
         (flat) => task.job.complete(task.indices, flat),
         (err: Error) => task.job.fail(err),
       ).finally(() => {
         this.running.delete(task);
-        if (!worker.dead && this.all.has(worker)) this.idle.push(worker);
+        if (!worker.dead && this.all.has(worker)) this.goIdle(worker);
         this.pump();
       });
     }
+    if (this.queue.size > 0 && !this.broken && !this.cannotGrow && this.all.size + this.starting < this.settings.maxWorkers) this.grow();
+  }
+
+  private grow(): void {
+    this.starting++;
+    WorkerHandle.start(this.init).then(({ handle }) => {
+      this.starting--;
+      if (this.broken) return void handle.terminate();
+      this.adopt(handle);
+      this.goIdle(handle);
+      this.pump();
+    }, (err: Error) => {
+      this.starting--;
+      this.cannotGrow = true;
+      this.settings.log('warn', `an extra embedding worker did not start (${err.message}); going on with ${this.all.size}`);
+    });
+  }
+
+  /** An idle worker beyond the first is stopped if it stays idle. */
+  private goIdle(worker: WorkerHandle): void {
+    this.idle.push(worker);
+    if (this.all.size <= 1) return;
+    const timer = setTimeout(() => {
+      this.idleTimers.delete(worker);
+      const at = this.idle.indexOf(worker);
+      if (at < 0 || this.all.size <= 1) return;
+      this.idle.splice(at, 1);
+      this.all.delete(worker);
+      void worker.terminate();
+    }, this.settings.idleWorkerMs);
+    timer.unref();
+    this.idleTimers.set(worker, timer);
   }
 
   private adopt(worker: WorkerHandle): void {
@@ -186,11 +240,11 @@ class PooledEmbedder implements Embedder {
       return;
     }
     this.restarts++;
-    this.log('warn', `embedding worker crashed (${cause.message}); restarting`);
+    this.settings.log('warn', `embedding worker crashed (${cause.message}); restarting`);
     WorkerHandle.start(this.init).then(({ handle }) => {
       if (this.broken) return void handle.terminate();
       this.adopt(handle);
-      this.idle.push(handle);
+      this.goIdle(handle);
       this.pump();
     }, (err: Error) => {
       this.broken = err;
