@@ -88,15 +88,15 @@ export class Engine {
     const indexDir = indexDirFor(resolved, options.cacheRoot ?? defaultCacheRoot());
     const model = options.model ?? (await savedModelSpec(indexDir)) ?? (defaultModelAvailable() ? 'default' : 'none');
     const engine = new Engine(resolved, indexDir, { ...options, model });
-    if (model !== 'none') {
-      engine.embedder = await createEmbedder({
-        model,
-        provider: options.provider as ProviderChoice | undefined,
-        log: (level, message) => options.log?.(level, message),
-      });
-      engine.matryoshkaDims = await matryoshkaDimsOf(model);
-    }
-    await engine.load();
+    // The model loads on its worker thread while the saved index is read on this one.
+    const embedderReady = model === 'none' ? Promise.resolve(undefined) : createEmbedder({
+      model,
+      provider: options.provider as ProviderChoice | undefined,
+      log: (level, message) => options.log?.(level, message),
+    });
+    await engine.load(embedderReady.catch(() => undefined));
+    engine.embedder = await embedderReady; // a model that cannot load fails open(), as it always did
+    if (engine.embedder) engine.matryoshkaDims = await matryoshkaDimsOf(model);
     return engine;
   }
 
@@ -105,10 +105,10 @@ export class Engine {
   }
 
   /** Loads the saved index, if any. A corrupt or outdated one is dropped (the next index() rebuilds). */
-  private async load(): Promise<void> {
+  private async load(embedderReady: Promise<Embedder | undefined> = Promise.resolve(this.embedder)): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        this.state = await this.readSaved();
+        this.state = await this.readSaved(embedderReady);
         return;
       } catch (error) {
         // A writer replaced the generation while we read it: read the new one.
@@ -123,32 +123,39 @@ export class Engine {
     }
   }
 
-  private async readSaved(): Promise<IndexState | undefined> {
+  private async readSaved(embedderReady: Promise<Embedder | undefined>): Promise<IndexState | undefined> {
     const store = await IndexStore.openForRead(this.indexDir);
     if (!store) return undefined;
     const manifest = store.manifest()!;
-    const expected = this.expectedMeta(await this.getParser());
-    const mismatch = Object.keys(expected).find((key) => manifest.meta[key] !== expected[key as keyof typeof expected]);
-    if (mismatch) {
-      this.loadNote = `index was built with another ${mismatch}; it will be rebuilt`;
-      this.log('info', this.loadNote);
-      return undefined;
-    }
+    const parser = await this.getParser();
+    const outdated = (keys: string[], embedder: Embedder | undefined) => {
+      const expected: Record<string, unknown> = this.expectedMeta(parser, embedder);
+      const mismatch = keys.find((key) => manifest.meta[key] !== expected[key]);
+      if (mismatch) {
+        this.loadNote = `index was built with another ${mismatch}; it will be rebuilt`;
+        this.log('info', this.loadNote);
+      }
+      return mismatch !== undefined;
+    };
+    if (outdated(['layout', 'chunker', 'grammars'], undefined)) return undefined;
     const lexical = LexicalIndex.deserialize(await store.readPart('lexical'));
-    const vectors = this.embedder && manifest.parts.vectors
-      ? await VectorIndex.deserialize(await store.readPart('vectors'), this.embedder.info.dim)
+    const catalog = await store.readPart('catalog');
+    const embedder = await embedderReady;
+    if (outdated(['model'], embedder)) return undefined;
+    const vectors = embedder && manifest.parts.vectors
+      ? await VectorIndex.deserialize(await store.readPart('vectors'), embedder.info.dim)
       : undefined;
-    const state = IndexState.fromParts(await store.readPart('catalog'), lexical, vectors);
+    const state = IndexState.fromParts(catalog, lexical, vectors);
     this.generation = manifest.generation;
     return state;
   }
 
-  private expectedMeta(parser: SymbolParser) {
+  private expectedMeta(parser: SymbolParser, embedder = this.embedder) {
     return {
       layout: INDEX_LAYOUT_VERSION,
       chunker: CHUNKER_VERSION,
       grammars: parser.grammarVersion(),
-      model: this.embedder?.info.modelId ?? 'none',
+      model: embedder?.info.modelId ?? 'none',
     };
   }
 

@@ -229,6 +229,10 @@ export class VectorIndex {
     const graphAt = codesAt + padded4(n * dim);
     if (graphDim <= 0 || graphDim > dim || buf.length < graphAt) throw new Error('vector index is truncated');
     const index = new VectorIndex(dim, opts, { hnsw: new HierarchicalNSW('cosine', graphDim), graphDim });
+    // Sized once for the largest label: growing label by label copies the codes over and over.
+    let maxLabel = -1;
+    for (let i = 0; i < n; i++) maxLabel = Math.max(maxLabel, buf.readUInt32LE(labelsAt + i * 4));
+    index.ensureLabel(maxLabel);
     for (let i = 0; i < n; i++) {
       const label = buf.readUInt32LE(labelsAt + i * 4);
       const state = buf[statesAt + i];
@@ -282,7 +286,13 @@ export class VectorIndex {
     let norm = 0;
     for (let d = 0; d < this.graphDim; d++) norm += this.codes[at + d] * this.codes[at + d];
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    for (let d = 0; d < this.graphDim; d++) out.writeFloatLE(this.codes[at + d] * scale, to + layout.dataOffset + d * 4);
+    const dataAt = out.byteOffset + to + layout.dataOffset;
+    if (dataAt % 4 === 0 && os.endianness() === 'LE') {
+      const data = new Float32Array(out.buffer, dataAt, this.graphDim);
+      for (let d = 0; d < this.graphDim; d++) data[d] = this.codes[at + d] * scale;
+    } else {
+      for (let d = 0; d < this.graphDim; d++) out.writeFloatLE(this.codes[at + d] * scale, to + layout.dataOffset + d * 4);
+    }
   }
 
   private ensureLabel(label: number): void {
