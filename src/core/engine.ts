@@ -141,6 +141,7 @@ export class Engine {
     const lexical = LexicalIndex.deserialize(await store.readPart('lexical'));
     const catalog = await store.readPart('catalog');
     const embedder = await embedderReady;
+    if (!embedder && this.options.model !== 'none') return undefined; // the model did not load: open() reports why
     if (outdated(['model'], embedder)) return undefined;
     const vectors = embedder && manifest.parts.vectors
       ? await VectorIndex.deserialize(await store.readPart('vectors'), embedder.info.dim)

@@ -50,7 +50,7 @@ const DEFAULT_BATCH_SIZE = 64;
  * transformer is all matrix work and each worker holds a copy of it: one worker, all cores.
  */
 const MAX_FEATURIZED_WORKERS = 4;
-/** Extra workers stop after this long without work: each holds a copy of the model (~50-70 MB for the default one). */
+/** Extra workers stop after this long without work: each holds a copy of the model (~35-50 MB RSS for the default one here). */
 const IDLE_WORKER_MS = 30_000;
 
 function defaultParallelism(kind: ModelSource['kind'], spec: EmbedderSpec): { workers: number; threads: number } {
