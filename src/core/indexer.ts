@@ -160,6 +160,8 @@ function removeVanished(state: IndexState, present: Set<string>): number {
 interface PreparedFile extends PreparedChunks {
   file: DiscoveredFile;
   contentHash: string;
+  /** Parsed by a pool worker (not by the main thread, the fallback when a worker fails). */
+  onWorker: boolean;
 }
 
 /**
@@ -204,7 +206,7 @@ async function prepareBatch(
 ): Promise<PreparedFile[]> {
   const contents = await timed(phaseMs, 'read', () => Promise.all(batch.map((file) => readRegularFile(file.absPath).catch(() => undefined))));
   let outcomes: (PreparedFile | 'unchanged' | undefined)[];
-  if (pool) outcomes = await Promise.all(batch.map((file, n) => prepareFile(job, file, contents[n], pool, summary)));
+  if (pool) outcomes = await Promise.all(batch.map((file, n) => prepareFile(job, file, contents[n], pool)));
   else {
     // Parsing is synchronous: let searches in between files.
     const slicer = new TimeSlicer();
@@ -220,6 +222,7 @@ async function prepareBatch(
     else if (p) {
       prepared.push(p);
       if (p.note) summary.parseFallbacks++;
+      if (p.onWorker) summary.parsedOnWorkers++;
     }
   }
   return prepared;
@@ -246,7 +249,7 @@ async function indexPrepared(job: IndexJob, prepared: PreparedFile[], summary: I
 
 /** Checks and chunks one file. Undefined: skipped (reason recorded). */
 async function prepareFile(
-  job: IndexJob, file: DiscoveredFile, bytes: Buffer | undefined, pool?: ParsePool, summary?: IndexSummary,
+  job: IndexJob, file: DiscoveredFile, bytes: Buffer | undefined, pool?: ParsePool,
 ): Promise<PreparedFile | 'unchanged' | undefined> {
   const state = job.state;
   const skip = (reason: SkipReason) => {
@@ -265,14 +268,12 @@ async function prepareFile(
     return 'unchanged';
   }
   const text = decodeText(bytes);
-  const inline = () => prepareChunks(job.parser, file.relPath, file.language, text);
+  const inline = async () => ({ ...await prepareChunks(job.parser, file.relPath, file.language, text), onWorker: false });
   // A worker that failed or died costs only this file's trip: the main thread prepares it.
-  const onWorker = pool && summary ? () => pool.prepare(file.relPath, file.language, text).then((prepared) => {
-    summary.parsedOnWorkers++;
-    return prepared;
-  }) : undefined;
-  const { chunks, fields, note } = onWorker ? await onWorker().catch(inline) : await inline();
-  return { file, contentHash, chunks, fields, note };
+  const prepared = pool
+    ? await pool.prepare(file.relPath, file.language, text).then((p) => ({ ...p, onWorker: true }), inline)
+    : await inline();
+  return { file, contentHash, ...prepared };
 }
 
 /** Embeds the chunks of a batch of files, reusing stored vectors of unchanged chunks. */

@@ -24,7 +24,7 @@ export const ENGINE_MALLOC_ENV: Readonly<Record<string, string>> = { MALLOC_MMAP
  * V8 grows the heap by this percentage past what survived the last full GC (its default is
  * far larger). Indexing makes garbage fast (file texts, trees' strings, tokens), so the
  * default let the heap swell between collections; too small a step makes full collections
- * frequent enough to show in search latency. Measured here with the malloc settings below:
+ * frequent enough to show in search latency. Measured here with the malloc settings above:
  * peak RSS indexing 219k chunks lexical-only 560 MB (V8's default), 451 (50), 418 (25),
  * 415 (10); search p99 at 110k chunks with the default model 5.2, 4.8, 8.0 and 14.6 ms.
  */

@@ -4,6 +4,7 @@
  * words); parts are stemmed so that "parsing" finds `parseArgs`.
  */
 import stem = require('wink-porter2-stemmer');
+import { memoised } from '../memo';
 
 /** Boundaries inside an identifier: fooBar, FOOBar, foo2bar, foo_bar. */
 const PART_PATTERN = /[\p{Lu}]+(?![\p{Ll}])|[\p{Lu}]?[\p{Ll}]+|\p{N}+|[\p{Lo}]+/gu;
@@ -23,20 +24,11 @@ const STOP_WORDS = new Set([
   'code', 'some', 'any', 'me', 'my', 'our', 'show',
 ]);
 
-const stemCache = new Map<string, string>();
 const STEM_CACHE_LIMIT = 200_000;
-const wordTokenCache = new Map<string, readonly string[]>();
 const WORD_CACHE_LIMIT = 50_000;
 
-export function stemWord(word: string): string {
-  let stemmed = stemCache.get(word);
-  if (stemmed === undefined) {
-    stemmed = /^[a-z]+$/.test(word) && word.length > 3 ? stem(word) : word;
-    if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
-    stemCache.set(word, stemmed);
-  }
-  return stemmed;
-}
+/** A word's stem (lowercase ASCII words of more than 3 letters are stemmed; others are kept). */
+export const stemWord = memoised((word) => (/^[a-z]+$/.test(word) && word.length > 3 ? stem(word) : word), STEM_CACHE_LIMIT);
 
 /** Splits one identifier into lowercase parts: `parseHTTPResponse2` -> parse, http, response, 2. */
 export function splitIdentifier(identifier: string): string[] {
@@ -95,18 +87,13 @@ export function tokenize(text: string, sink: string[] = [], skipWord?: (lowercas
  * The tokens of one ASCII word, memoised: identifiers repeat across a code base, and
  * splitting, lowercasing and stemming them again was a fifth of indexing time.
  */
-function asciiWordTokens(word: string): readonly string[] {
-  let tokens = wordTokenCache.get(word);
-  if (tokens === undefined) {
-    const parts: string[] = [];
-    splitAsciiIdentifier(word, 0, word.length, parts);
-    tokens = [];
-    addWord(word, parts, tokens as string[]);
-    if (wordTokenCache.size >= WORD_CACHE_LIMIT) wordTokenCache.clear();
-    wordTokenCache.set(word, tokens);
-  }
+const asciiWordTokens = memoised((word): readonly string[] => {
+  const parts: string[] = [];
+  splitAsciiIdentifier(word, 0, word.length, parts);
+  const tokens: string[] = [];
+  addWord(word, parts, tokens);
   return tokens;
-}
+}, WORD_CACHE_LIMIT);
 
 /** The whole word (Unicode rules) starting at `from`, if any; returns where scanning goes on. */
 function unicodeWord(text: string, from: number, sink: string[], skipWord?: (lowercased: string) => boolean): number {

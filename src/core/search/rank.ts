@@ -4,6 +4,7 @@
  */
 import type { StoredChunk } from '../index/indexState';
 import { splitIdentifier, stemWord } from '../index/tokenize';
+import { memoised } from '../memo';
 import type { AnalysedQuery } from './queryAnalysis';
 
 export interface Candidate {
@@ -83,13 +84,13 @@ export function applyPriors(candidates: Candidate[], query: AnalysedQuery): void
   const fileWords = unseparated(query.words.filter((w) => w.length >= MIN_FILE_WORD));
   const wanted = query.identifiers.length > 0 ? query.identifiersAsWritten.map(identifierForm) : [];
   // Candidates share files: the path-only factors are computed once per path.
-  const byPath = new Map<string, { path: number; fileName: number }>();
+  const byPath = new Map<string, { traits: PathTraits; path: number; fileName: number }>();
   const pathFactors = (path: string) => {
     let f = byPath.get(path);
     if (!f) {
-      const { fileStem } = pathTraits(path);
-      const fileName = identifiers.has(fileStem) ? FILE_NAMED_IDENTIFIER_BOOST : fileWords.has(fileStem) ? FILE_NAMED_WORD_BOOST : 1;
-      byPath.set(path, (f = { path: pathFactor(path, queryStems), fileName }));
+      const traits = pathTraits(path);
+      const fileName = identifiers.has(traits.fileStem) ? FILE_NAMED_IDENTIFIER_BOOST : fileWords.has(traits.fileStem) ? FILE_NAMED_WORD_BOOST : 1;
+      byPath.set(path, (f = { traits, path: pathFactor(traits, queryStems), fileName }));
     }
     return f;
   };
@@ -97,11 +98,10 @@ export function applyPriors(candidates: Candidate[], query: AnalysedQuery): void
     const chunk = c.chunk;
     const perPath = pathFactors(chunk.path);
     multiply(c, 'definition', definitionFactor(chunk, wanted));
-    multiply(c, 'name', 1 + NAME_WORDS_BOOST * overlap(nameWords(chunk), queryStems));
+    multiply(c, 'name', 1 + NAME_WORDS_BOOST * overlap(nameWords(chunk.name), queryStems));
     multiply(c, 'path', perPath.path);
-    const traits = pathTraits(chunk.path);
-    if (!query.mentionsTests && traits.isTest) multiply(c, 'test', TEST_FACTOR);
-    if (traits.isVendored) multiply(c, 'vendored', VENDORED_FACTOR);
+    if (!query.mentionsTests && perPath.traits.isTest) multiply(c, 'test', TEST_FACTOR);
+    if (perPath.traits.isVendored) multiply(c, 'vendored', VENDORED_FACTOR);
     if (chunk.isDoc && !query.mentionsDocs) multiply(c, 'doc', DOC_FACTOR[query.kind]);
     if (MEMBER_KINDS.has(chunk.kind) && chunk.extraNames.length === 0) multiply(c, 'member', MEMBER_FACTOR);
     multiply(c, 'file-name', perPath.fileName);
@@ -214,28 +214,12 @@ export function namesIdentifier(name: string, id: string): boolean {
  */
 const MEMO_LIMIT = 50_000;
 
-function memoised<T>(compute: (key: string) => T): (key: string) => T {
-  const memo = new Map<string, T>();
-  return (key) => {
-    let value = memo.get(key);
-    if (value === undefined) {
-      if (memo.size >= MEMO_LIMIT) memo.clear();
-      memo.set(key, (value = compute(key)));
-    }
-    return value;
-  };
-}
-
-const nameWordsOf = memoised((name) => new Set(splitIdentifier(name).map(stemWord)));
+const nameWords = memoised((name) => new Set(splitIdentifier(name).map(stemWord)), MEMO_LIMIT);
 
 const nameForms = memoised((name): NameForms => {
   const last = QUALIFIER.exec(name)?.[1] ?? '';
   return { name, lower: name.toLowerCase(), last, lastLower: last.toLowerCase() };
-});
-
-function nameWords(chunk: StoredChunk): Set<string> {
-  return nameWordsOf(chunk.name);
-}
+}, MEMO_LIMIT);
 
 interface PathTraits {
   /** The file name without extensions, `-` and `_`, lower case: `Session` -> session.ex, "cookie store" -> cookie.ex. */
@@ -257,10 +241,9 @@ const pathTraits = memoised((path): PathTraits => {
     isTest: TEST_PATH.test(path),
     isVendored: VENDORED_PATH.test(path),
   };
-});
+}, MEMO_LIMIT);
 
-function pathFactor(path: string, queryStems: Set<string>): number {
-  const { fileWords, folderWords } = pathTraits(path);
+function pathFactor({ fileWords, folderWords }: PathTraits, queryStems: Set<string>): number {
   return (1 + PATH_WORDS_BOOST * overlap(fileWords, queryStems)) * (1 + (PATH_WORDS_BOOST / 2) * overlap(folderWords, queryStems));
 }
 
