@@ -19,7 +19,7 @@ import { VectorIndex } from './index/vectors';
 import { type IndexProgress, type IndexSummary, runIndexJob } from './indexer';
 import { inForeground } from './timeSlice';
 import type { Candidate } from './search/rank';
-import { type SearchMode, searchIndex } from './search/searcher';
+import { type SearchMode, searchIndex, startSearch } from './search/searcher';
 import { SnippetReader } from './search/snippets';
 import { DefinitionTable, definitionsUsedBy, entryOf, type ExplainEntry, type Explanation, usagesOf } from './search/explain';
 import type { SearchFilters, SearchResult } from './types';
@@ -64,6 +64,8 @@ const LOAD_ATTEMPTS = 3;
 const EXPLAIN_LIST_SIZE = 5;
 /** Lines of a chunk returned as its snippet. */
 const SNIPPET_MAX_LINES = 40;
+/** Files kept between searches for their snippets while the index is unchanged (see snippetReader). */
+const RECENT_SNIPPET_FILES = { files: 32, bytes: 4 << 20 };
 
 export class Engine {
   private state: IndexState | undefined;
@@ -76,6 +78,8 @@ export class Engine {
   private generation = -1;
   /** Name -> definitions, built on first explain and dropped whenever the index changes. */
   private definitions: DefinitionTable | undefined;
+  /** The reader of snippets, with the files it read, for one state of the index. */
+  private snippets: { reader: SnippetReader; state: IndexState; changeCount: number } | undefined;
   /** In-memory changes not yet saved (see indexPaths). */
   private unsaved = false;
 
@@ -251,9 +255,10 @@ export class Engine {
     const state = this.requireState();
     const mode = options.mode ?? (this.embedder ? 'hybrid' : 'lexical');
     if (mode !== 'lexical' && !this.embedder) throw new UserError(`search mode '${mode}' needs a model (--model)`);
-    const queryVector = mode !== 'lexical' ? await this.embedder!.embedQuery(query) : undefined;
-    const candidates = searchIndex(state, { query, k: options.k ?? DEFAULT_K, mode, filters: options.filters, queryVector, raw: options.raw });
-    return this.toResults(candidates);
+    // The query is encoded on the embedder's worker while the lexical channel runs here.
+    const queryVector = mode !== 'lexical' ? settledLater(this.embedder!.embedQuery(query)) : undefined;
+    const search = startSearch(state, { query, k: options.k ?? DEFAULT_K, mode, filters: options.filters, raw: options.raw });
+    return this.toResults(search.finish(await queryVector));
   }
 
   /** Code like the chunk at path:lines (its stored vector, no re-embedding) or like a text. */
@@ -265,20 +270,19 @@ export class Engine {
     const state = this.requireState();
     const k = options.k ?? DEFAULT_K;
     if (target.text !== undefined) {
-      const queryVector = this.embedder ? await this.embedder.embedQuery(target.text) : undefined;
-      const mode = queryVector ? 'hybrid' : 'lexical';
-      const found = searchIndex(state, { query: target.text, k, mode, filters: options.filters, queryVector });
-      return this.toResults(found);
+      const queryVector = this.embedder ? settledLater(this.embedder.embedQuery(target.text)) : undefined;
+      const search = startSearch(state, { query: target.text, k, mode: queryVector ? 'hybrid' : 'lexical', filters: options.filters });
+      return this.toResults(search.finish(await queryVector));
     }
     const own = this.chunksAt(target.path ?? '', target.startLine ?? 1, target.endLine ?? target.startLine ?? 1);
     if (own.length === 0) throw new UserError(`no indexed code at ${target.path}:${target.startLine ?? 1}`);
     const excludeSlots = new Set(own.map((c) => c.slot));
     const queryVector = state.vectors ? averageVector(own.map((c) => state.vectors!.getVector(c.slot))) : undefined;
-    const reader = new SnippetReader(this.root);
+    const reader = this.snippetReader(state);
     const query = own.map((c) => reader.lines(c.path, c.startLine, c.endLine, SNIPPET_MAX_LINES)).join('\n');
     const mode: SearchMode = queryVector ? 'hybrid' : 'lexical';
     const found = searchIndex(state, { query, k, mode, filters: options.filters, queryVector, excludeSlots });
-    return this.toResults(found, reader);
+    return this.toResults(found);
   }
 
   /**
@@ -293,7 +297,7 @@ export class Engine {
     const state = this.requireState();
     const overlapping = this.chunksAt(relPath, startLine, endLine);
     const subject = overlapping.sort((a, b) => a.endLine - a.startLine - (b.endLine - b.startLine))[0];
-    const body = selection ?? (subject ? new SnippetReader(this.root).lines(subject.path, subject.startLine, subject.endLine) : '');
+    const body = selection ?? (subject ? this.snippetReader(state).lines(subject.path, subject.startLine, subject.endLine) : '');
     this.definitions ??= new DefinitionTable(state);
     const topic = subject ? [subject.name, ...subject.container].filter(Boolean).join(' ') : '';
     const docs = topic ? await this.search(topic, { k: EXPLAIN_LIST_SIZE, mode: 'lexical', filters: { kind: 'docs' } }) : [];
@@ -347,8 +351,21 @@ export class Engine {
     return this.state;
   }
 
-  private toResults(candidates: Candidate[], reader = new SnippetReader(this.root)): SearchResult[] {
+  private toResults(candidates: Candidate[]): SearchResult[] {
+    const reader = this.snippetReader(this.requireState());
     return candidates.map((c) => this.toResult(c, reader));
+  }
+
+  /**
+   * One reader while the index is unchanged: successive searches (a query typed letter by
+   * letter) show mostly the same files. A changed index may mean changed files: a new reader.
+   */
+  private snippetReader(state: IndexState): SnippetReader {
+    const current = this.snippets;
+    if (current?.state === state && current.changeCount === state.changeCount) return current.reader;
+    const reader = new SnippetReader(this.root, RECENT_SNIPPET_FILES);
+    this.snippets = { reader, state, changeCount: state.changeCount };
+    return reader;
   }
 
   private toResult(c: Candidate, reader: SnippetReader): SearchResult {
@@ -413,4 +430,10 @@ function averageVector(vectors: (Float32Array | undefined)[]): Float32Array | un
   for (const v of present) for (let i = 0; i < sum.length; i++) sum[i] += v[i];
   const norm = Math.hypot(...sum) || 1;
   return sum.map((x) => x / norm);
+}
+
+/** `promise`, marked as handled: it is awaited after synchronous work that may throw first. */
+function settledLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }

@@ -64,3 +64,18 @@ async function freshObservable() {
   await engine.close();
   return seen;
 }
+
+test('a snippet shows the file as it is once the edit is indexed, though the file was read for an earlier search', async () => {
+  const engine = await Engine.open(box.root, { cacheRoot: path.join(box.cache, 'snippets'), model: 'none' });
+  await engine.index();
+  const file = path.join(box.root, 'src', 'snippet_probe.ts');
+  writeFileSync(file, 'export function marmosetCount(n: number): number {\n  return n * 2;\n}\n');
+  await engine.indexPaths(['src/snippet_probe.ts']);
+  const before = await engine.search('marmosetCount', { k: 1, mode: 'lexical' });
+  assert.match(before[0].snippet, /n \* 2/);
+  writeFileSync(file, 'export function marmosetCount(n: number): number {\n  return n * 3;\n}\n');
+  await engine.indexPaths(['src/snippet_probe.ts']);
+  const afterEdit = await engine.search('marmosetCount', { k: 1, mode: 'lexical' });
+  assert.match(afterEdit[0].snippet, /n \* 3/);
+  await engine.close();
+});

@@ -67,3 +67,17 @@ test('further chunks of a file are damped so that other files get their turn', (
   assert.deepEqual(ranked.map((c) => c.chunk.name), ['first', 'other', 'second']);
   assert.equal(second.factors['file-saturation'], FILE_SATURATION);
 });
+
+test('damping only the best few gives the same top results as damping every candidate', () => {
+  let seed = 7;
+  const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const make = () => {
+    seed = 7;
+    return Array.from({ length: 300 }, (_, i) => candidate(chunk(`src/f${Math.floor(random() * 12)}.ts`, `c${i}`), Math.round(random() * 50) / 50));
+  };
+  for (const k of [1, 5, 10, 40]) {
+    const whole = saturateFiles(make()).slice(0, k).map((c) => [c.chunk.name, c.score]);
+    const best = saturateFiles(make(), k).map((c) => [c.chunk.name, c.score]);
+    assert.deepEqual(best, whole);
+  }
+});

@@ -54,8 +54,14 @@ export class IndexState {
   /** Milliseconds spent inserting vectors so far (the indexer reports it as its own phase). */
   vectorInsertMs = 0;
   private freeSlots: number[] = [];
+  /** Bumped by every change of the chunks, so that a search that awaited can tell its slots may be stale. */
+  private changes = 0;
 
   constructor(public vectors?: VectorIndex) {}
+
+  get changeCount(): number {
+    return this.changes;
+  }
 
   get chunkCount(): number {
     return this.lexical.size;
@@ -67,6 +73,7 @@ export class IndexState {
    */
   putFile(entry: Omit<FileEntry, 'slots'>, chunks: (Chunk & { textHash: string })[], vectors?: Float32Array[], fields?: FieldTokens[]): void {
     this.removeFile(entry.path);
+    this.changes++;
     const slots: number[] = [];
     const file: FileEntry = { ...entry, slots };
     const containers = new Map<string, readonly string[]>();
@@ -89,6 +96,7 @@ export class IndexState {
   removeFile(path: string): void {
     const entry = this.files.get(path);
     if (!entry) return;
+    this.changes++;
     for (const slot of entry.slots) {
       this.lexical.remove(slot);
       this.vectors?.remove(slot);

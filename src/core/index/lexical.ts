@@ -28,6 +28,7 @@ export type FieldTokens = Record<Field, string[]>;
 export const FIELD_WEIGHTS: Record<Field, number> = { name: 5, path: 4, doc: 1.5, body: 1 };
 /** Length normalisation per field: names and paths are short and should barely be normalised. */
 export const FIELD_LENGTH_NORM: Record<Field, number> = { name: 0.3, path: 0.3, doc: 0.6, body: 0.75 };
+const FIELD_COUNT = FIELDS.length;
 const WEIGHT_BY_INDEX = FIELDS.map((f) => FIELD_WEIGHTS[f]);
 const LENGTH_NORM_BY_INDEX = FIELDS.map((f) => FIELD_LENGTH_NORM[f]);
 /** BM25 saturation: how fast repeated occurrences stop adding score. */
@@ -92,10 +93,12 @@ export class LexicalIndex {
   private tailHead = new Int32Array(INITIAL_CAPACITY).fill(-1);
   /** Postings per term in both layers, removed chunks' included (they linger until compaction). */
   private postingCounts = new Uint32Array(INITIAL_CAPACITY);
-  private fieldLengths: Uint16Array[] = FIELDS.map(() => new Uint16Array(INITIAL_CAPACITY));
+  /** Field lengths, the four of a slot side by side (slot * 4 + field): a posting's lookup touches one cache line. */
+  private fieldLengths = new Uint16Array(INITIAL_CAPACITY * FIELD_COUNT);
   private alive = new Uint8Array(INITIAL_CAPACITY);
   private slotCount = 0;
   private liveCount = 0;
+  /** Removed chunks whose postings are still in the layers (until compaction). */
   private deadCount = 0;
   private readonly fieldTotals = FIELDS.map(() => 0);
   private scratch: Scratch | undefined;
@@ -111,7 +114,7 @@ export class LexicalIndex {
     FIELDS.forEach((field, f) => {
       const tokens = fields[field];
       const length = Math.min(tokens.length, LENGTH_CAP);
-      this.fieldLengths[f][slot] = length;
+      this.fieldLengths[slot * FIELD_COUNT + f] = length;
       this.fieldTotals[f] += length;
       for (const token of tokens) {
         let c = counts.get(token);
@@ -127,7 +130,7 @@ export class LexicalIndex {
   remove(slot: number): void {
     if (slot >= this.slotCount || !this.alive[slot]) return;
     this.alive[slot] = 0;
-    FIELDS.forEach((_, f) => (this.fieldTotals[f] -= this.fieldLengths[f][slot]));
+    FIELDS.forEach((_, f) => (this.fieldTotals[f] -= this.fieldLengths[slot * FIELD_COUNT + f]));
     this.liveCount--;
     this.deadCount++;
   }
@@ -267,7 +270,13 @@ export class LexicalIndex {
   search(queryTerms: Map<string, number>, limit: number, accept?: (slot: number) => boolean): LexicalHit[] {
     const scratch = this.scratchFor();
     const { scores, matched, verdict, touched } = scratch;
-    const averages = this.fieldTotals.map((t) => Math.max(1, t / Math.max(1, this.liveCount)));
+    const { alive, fieldLengths, baseStart, baseSlots, baseTfs, tailHead, tailSlots, tailTfs, tailNext } = this;
+    // Per field, the BM25 length norm is normBase + normSlope * length.
+    const normBase = LENGTH_NORM_BY_INDEX.map((b) => 1 - b);
+    const normSlope = LENGTH_NORM_BY_INDEX.map((b, f) => b / Math.max(1, this.fieldTotals[f] / Math.max(1, this.liveCount)));
+    // A posting is memory-bound: the per-slot arrays it looks at are read only where they can matter.
+    const mayBeDead = this.deadCount > 0;
+    const filtered = accept !== undefined;
     let totalMass = 0;
     let count = 0;
     for (const [term, queryWeight] of queryTerms) {
@@ -278,35 +287,48 @@ export class LexicalIndex {
       if (id === undefined) continue;
       const weight = queryWeight * idf;
       // The base's postings of the term, then the tail's.
-      let i = id + 1 < this.baseStart.length ? this.baseStart[id] : 0;
-      const baseEnd = id + 1 < this.baseStart.length ? this.baseStart[id + 1] : 0;
-      let tailAt = this.tailHead[id];
+      let i = id + 1 < baseStart.length ? baseStart[id] : 0;
+      const baseEnd = id + 1 < baseStart.length ? baseStart[id + 1] : 0;
+      let tailAt = tailHead[id];
       for (;;) {
         let slot: number;
         let packedTf: number;
         if (i < baseEnd) {
-          slot = this.baseSlots[i];
-          packedTf = this.baseTfs[i++];
+          slot = baseSlots[i];
+          packedTf = baseTfs[i++];
         } else if (tailAt >= 0) {
-          slot = this.tailSlots[tailAt];
-          packedTf = this.tailTfs[tailAt];
-          tailAt = this.tailNext[tailAt];
+          slot = tailSlots[tailAt];
+          packedTf = tailTfs[tailAt];
+          tailAt = tailNext[tailAt];
         } else break;
-        if (!this.alive[slot]) continue;
-        // The filter is asked once per slot and query (its answer is cached in `verdict`).
-        if (verdict[slot] === VERDICT_UNKNOWN) {
-          verdict[slot] = !accept || accept(slot) ? VERDICT_ACCEPTED : VERDICT_REJECTED;
-          touched[count++] = slot;
+        if (mayBeDead && !alive[slot]) continue;
+        if (filtered) {
+          // The filter is asked once per slot and query (its answer is cached in `verdict`).
+          if (verdict[slot] === VERDICT_UNKNOWN) {
+            verdict[slot] = accept(slot) ? VERDICT_ACCEPTED : VERDICT_REJECTED;
+            touched[count++] = slot;
+          }
+          if (verdict[slot] === VERDICT_REJECTED) continue;
+        } else if (scores[slot] === 0) touched[count++] = slot; // every posting adds a positive score
+        // BM25F: the fields' weighted, length-normalised counts make one pseudo term frequency.
+        let tf = 0;
+        const lengthsAt = slot * FIELD_COUNT;
+        for (let f = 0; f < FIELD_COUNT; f++) {
+          const n = (packedTf >>> (24 - 8 * f)) & 0xff;
+          if (n !== 0) tf += (WEIGHT_BY_INDEX[f] * n) / (normBase[f] + normSlope[f] * fieldLengths[lengthsAt + f]);
         }
-        if (verdict[slot] === VERDICT_REJECTED) continue;
-        const tf = this.pseudoTermFrequency(slot, packedTf, averages);
         scores[slot] += (weight * tf * (K1 + 1)) / (K1 + tf);
         matched[slot] += weight;
       }
     }
-    let acceptedCount = 0;
-    for (let i = 0; i < count; i++) if (verdict[touched[i]] === VERDICT_ACCEPTED) scratch.accepted[acceptedCount++] = touched[i];
-    const hits = bestSlots(scores, scratch.accepted, acceptedCount, limit).map((slot) => ({ slot, score: scores[slot], coverage: totalMass > 0 ? matched[slot] / totalMass : 0 }));
+    let accepted = touched;
+    let acceptedCount = count;
+    if (filtered) {
+      accepted = scratch.accepted;
+      acceptedCount = 0;
+      for (let i = 0; i < count; i++) if (verdict[touched[i]] === VERDICT_ACCEPTED) accepted[acceptedCount++] = touched[i];
+    }
+    const hits = bestSlots(scores, accepted, acceptedCount, limit).map((slot) => ({ slot, score: scores[slot], coverage: totalMass > 0 ? matched[slot] / totalMass : 0 }));
     for (let i = 0; i < count; i++) {
       const slot = touched[i];
       scores[slot] = 0;
@@ -323,18 +345,6 @@ export class LexicalIndex {
       this.scratch = { scores: new Float64Array(n), matched: new Float64Array(n), verdict: new Uint8Array(n), touched: new Int32Array(n), accepted: new Int32Array(n) };
     }
     return this.scratch;
-  }
-
-  private pseudoTermFrequency(slot: number, packed: number, averages: number[]): number {
-    let tf = 0;
-    for (let f = 0; f < 4; f++) {
-      const count = (packed >>> (24 - 8 * f)) & 0xff;
-      if (count === 0) continue;
-      const b = LENGTH_NORM_BY_INDEX[f];
-      const norm = 1 - b + (b * this.fieldLengths[f][slot]) / averages[f];
-      tf += (WEIGHT_BY_INDEX[f] * count) / norm;
-    }
-    return tf;
   }
 
   private termIdFor(token: string): number {
@@ -360,7 +370,7 @@ export class LexicalIndex {
     if (slot < this.alive.length) return;
     const capacity = Math.max(slot + 1, this.alive.length * 2);
     this.alive = grown(this.alive, capacity);
-    this.fieldLengths = this.fieldLengths.map((a) => grown(a, capacity));
+    this.fieldLengths = grown(this.fieldLengths, capacity * FIELD_COUNT);
   }
 
   /**
@@ -402,7 +412,7 @@ export class LexicalIndex {
       }
     }
     const lengths = new ByteWriter();
-    for (const f of this.fieldLengths) for (let s = 0; s < this.slotCount; s++) lengths.varint(f[s]);
+    for (let f = 0; f < FIELD_COUNT; f++) for (let s = 0; s < this.slotCount; s++) lengths.varint(this.fieldLengths[s * FIELD_COUNT + f]);
     const postingPieces = postings.pieces();
     const lengthPieces = lengths.pieces();
     const header = Uint32Array.of(FORMAT_MAGIC, this.terms.length, this.slotCount, this.baseSlots.length, termBytes.length, postings.length, lengths.length);
@@ -451,15 +461,16 @@ export class LexicalIndex {
     index.ensureSlot(Math.max(0, slotCount - 1));
     index.slotCount = slotCount;
     const lengthsEnd = reader.at + lengthByteLength;
-    for (const f of index.fieldLengths) for (let s = 0; s < slotCount; s++) f[s] = reader.varint();
+    for (let f = 0; f < FIELD_COUNT; f++) for (let s = 0; s < slotCount; s++) index.fieldLengths[s * FIELD_COUNT + f] = reader.varint();
     if (reader.at !== lengthsEnd) throw new Error('lexical index: field lengths are damaged');
     index.alive.set(reader.bytes(slotCount));
     for (let s = 0; s < slotCount; s++) {
       if (!index.alive[s]) continue;
       index.liveCount++;
-      FIELDS.forEach((_, f) => (index.fieldTotals[f] += index.fieldLengths[f][s]));
+      FIELDS.forEach((_, f) => (index.fieldTotals[f] += index.fieldLengths[s * FIELD_COUNT + f]));
     }
-    index.deadCount = slotCount - index.liveCount;
+    // The saved base was compacted: the free slots have no postings left.
+    index.deadCount = 0;
     return index;
   }
 }

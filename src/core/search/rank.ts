@@ -140,16 +140,36 @@ function otherBest(sorted: number[], own: number): number {
   return sum;
 }
 
-/** Sorts by score, damping further chunks of a file already seen. */
-export function saturateFiles(candidates: Candidate[]): Candidate[] {
+/**
+ * The best `limit` candidates by score, damping further chunks of a file already seen.
+ * Damping only lowers scores, so once `limit` are kept, a candidate scoring below the
+ * weakest of them before damping (and all after it) cannot get in: only those ahead are damped and sorted again.
+ */
+export function saturateFiles(candidates: Candidate[], limit = candidates.length): Candidate[] {
   candidates.sort(byScore);
   const seen = new Map<string, number>();
+  const kept: Candidate[] = [];
+  /** The best `limit` damped scores so far, ascending (only once there are `limit`, the first is a bar). */
+  const best: number[] = [];
   for (const c of candidates) {
+    if (best.length === limit && c.score < best[0]) break;
     const n = seen.get(c.chunk.path) ?? 0;
     if (n > 0) multiply(c, 'file-saturation', FILE_SATURATION ** n);
     seen.set(c.chunk.path, n + 1);
+    kept.push(c);
+    if (best.length < limit || c.score > best[0]) {
+      if (best.length === limit) best.shift();
+      best.splice(sortedIndex(best, c.score), 0, c.score);
+    }
   }
-  return candidates.sort(byScore);
+  return kept.sort(byScore).slice(0, limit);
+}
+
+/** Where `x` goes in the ascending `sorted`. */
+function sortedIndex(sorted: number[], x: number): number {
+  let i = 0;
+  while (i < sorted.length && sorted[i] < x) i++;
+  return i;
 }
 
 function byScore(a: Candidate, b: Candidate): number {

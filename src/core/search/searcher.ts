@@ -37,6 +37,20 @@ const CANDIDATES = 200;
 const DENSE_CANDIDATES_IN_HYBRID = 150;
 
 export function searchIndex(state: IndexState, request: SearchRequest): Candidate[] {
+  return startSearch(state, request).finish(request.queryVector);
+}
+
+export interface StartedSearch {
+  /** Adds the dense channel (when given the query's vector) and ranks. */
+  finish(queryVector?: Float32Array): Candidate[];
+}
+
+/**
+ * A search in two halves: the lexical channel now, the rest once the query's vector is
+ * known, so that the lexical scan runs while the embedder encodes the query on its worker.
+ * If the index changed in between, the lexical channel is run again on what is there now.
+ */
+export function startSearch(state: IndexState, request: Omit<SearchRequest, 'queryVector'>): StartedSearch {
   const query = analyseQuery(request.query);
   const filter = compileFilters(request.filters);
   // Both channels hold live chunks only: a callback per slot is needed only to filter or exclude.
@@ -49,25 +63,33 @@ export function searchIndex(state: IndexState, request: SearchRequest): Candidat
     if (!c) bySlot.set(slot, (c = { chunk: state.chunk(slot)!, lexical: 0, coverage: 0, dense: 0, score: 0, factors: {} }));
     return c;
   };
-  if (request.mode !== 'dense') {
+  const lexicalChannel = () => {
+    bySlot.clear();
+    if (request.mode === 'dense') return;
     for (const hit of state.lexical.search(query.terms, CANDIDATES, accept)) {
       const c = candidate(hit.slot);
       c.lexical = hit.score;
       c.coverage = hit.coverage;
     }
-  }
-  const useDense = request.mode !== 'lexical' && request.queryVector !== undefined && state.vectors !== undefined;
-  if (useDense) {
-    for (const hit of state.vectors!.search(request.queryVector!, request.mode === 'dense' ? CANDIDATES : DENSE_CANDIDATES_IN_HYBRID, accept)) candidate(hit.label).dense = hit.score;
-    fillDenseScores([...bySlot.values()], state, request.queryVector!);
-  }
-  const candidates = [...bySlot.values()];
-  if (request.mode === 'dense') for (const c of candidates) c.lexical = 0;
-  fuse(candidates, query, useDense, request.mode === 'dense');
-  if (request.raw) return candidates.sort((a, b) => b.score - a.score).slice(0, request.k);
-  applyPriors(candidates, query);
-  addFileContext(candidates);
-  return saturateFiles(candidates).slice(0, request.k);
+  };
+  const startedAt = state.changeCount;
+  lexicalChannel();
+  return {
+    finish(queryVector) {
+      if (state.changeCount !== startedAt) lexicalChannel();
+      const useDense = request.mode !== 'lexical' && queryVector !== undefined && state.vectors !== undefined;
+      if (useDense) {
+        for (const hit of state.vectors!.search(queryVector, request.mode === 'dense' ? CANDIDATES : DENSE_CANDIDATES_IN_HYBRID, accept)) candidate(hit.label).dense = hit.score;
+        fillDenseScores([...bySlot.values()], state, queryVector);
+      }
+      const candidates = [...bySlot.values()];
+      fuse(candidates, query, useDense, request.mode === 'dense');
+      if (request.raw) return candidates.sort((a, b) => b.score - a.score).slice(0, request.k);
+      applyPriors(candidates, query);
+      addFileContext(candidates);
+      return saturateFiles(candidates, request.k);
+    },
+  };
 }
 
 /** Lexical candidates the dense channel did not return still get their exact cosine. */

@@ -1,16 +1,26 @@
 /**
- * Reads the lines of indexed chunks back from their files (the index keeps no text). One
- * reader serves one request: a file with several results is read once. Reads are
+ * Reads the lines of indexed chunks back from their files (the index keeps no text). A
+ * reader reads a file once and keeps it within its limits: a file with several results is
+ * read once, and the engine keeps one reader while the index is unchanged, because
+ * successive searches (a query typed letter by letter) show mostly the same files. Reads are
  * synchronous: a few small files cost less than the thread-pool round trips of async reads,
  * and searches are latency-bound. Lines are found in the bytes and only they are decoded.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-export class SnippetReader {
-  private readonly files = new Map<string, Buffer | undefined>();
+/** How much a reader keeps at most: the files last read, up to both limits. */
+export interface SnippetReaderLimits {
+  files: number;
+  bytes: number;
+}
 
-  constructor(private readonly root: string) {}
+export class SnippetReader {
+  /** Files read, least recently used first. */
+  private readonly files = new Map<string, Buffer | undefined>();
+  private bytesHeld = 0;
+
+  constructor(private readonly root: string, private readonly limits: SnippetReaderLimits = { files: Infinity, bytes: Infinity }) {}
 
   /** Lines start..end (1-based, inclusive) of a file, at most maxLines; '' when unreadable. */
   lines(relPath: string, start: number, end: number, maxLines = Infinity): string {
@@ -19,16 +29,27 @@ export class SnippetReader {
   }
 
   private bytes(relPath: string): Buffer | undefined {
-    if (!this.files.has(relPath)) {
-      let bytes: Buffer | undefined;
-      try {
-        bytes = readFileSync(path.join(this.root, ...relPath.split('/')));
-      } catch {
-        bytes = undefined;
-      }
-      this.files.set(relPath, bytes);
+    if (this.files.has(relPath)) {
+      const known = this.files.get(relPath);
+      this.files.delete(relPath);
+      this.files.set(relPath, known);
+      return known;
     }
-    return this.files.get(relPath);
+    let bytes: Buffer | undefined;
+    try {
+      bytes = readFileSync(path.join(this.root, ...relPath.split('/')));
+    } catch {
+      bytes = undefined;
+    }
+    this.files.set(relPath, bytes);
+    this.bytesHeld += bytes?.length ?? 0;
+    for (const [oldest, held] of this.files) {
+      if (this.files.size <= this.limits.files && this.bytesHeld <= this.limits.bytes) break;
+      if (oldest === relPath) break; // the file just read is kept for this request whatever its size
+      this.files.delete(oldest);
+      this.bytesHeld -= held?.length ?? 0;
+    }
+    return bytes;
   }
 }
 
