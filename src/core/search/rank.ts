@@ -142,8 +142,9 @@ function otherBest(sorted: number[], own: number): number {
 
 /**
  * The best `limit` candidates by score, damping further chunks of a file already seen.
- * Damping only lowers scores, so once `limit` are kept, a candidate scoring below the
- * weakest of them before damping (and all after it) cannot get in: only those ahead are damped and sorted again.
+ * Damping only lowers scores: once `limit` are kept, a candidate whose undamped score is
+ * below the weakest damped score kept cannot get in, nor can any after it, so only the
+ * candidates before it are damped and sorted again.
  */
 export function saturateFiles(candidates: Candidate[], limit = candidates.length): Candidate[] {
   candidates.sort(byScore);
