@@ -333,7 +333,7 @@ export class LexicalIndex {
       const slot = touched[i];
       scores[slot] = 0;
       matched[slot] = 0;
-      verdict[slot] = VERDICT_UNKNOWN;
+      if (filtered) verdict[slot] = VERDICT_UNKNOWN;
     }
     return hits;
   }

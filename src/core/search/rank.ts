@@ -158,6 +158,7 @@ export function saturateFiles(candidates: Candidate[], limit = candidates.length
     if (n > 0) multiply(c, 'file-saturation', FILE_SATURATION ** n);
     seen.set(c.chunk.path, n + 1);
     kept.push(c);
+    if (limit >= candidates.length) continue; // every candidate is kept: no bar needed
     if (best.length < limit || c.score > best[0]) {
       if (best.length === limit) best.shift();
       best.splice(sortedIndex(best, c.score), 0, c.score);
