@@ -78,8 +78,8 @@ export class Engine {
   private generation = -1;
   /** Name -> definitions, built on first explain and dropped whenever the index changes. */
   private definitions: DefinitionTable | undefined;
-  /** The reader of snippets, with the files it read, for one state of the index. */
-  private snippets: { reader: SnippetReader; state: IndexState; changeCount: number } | undefined;
+  /** The reader of snippets, with the files it read, while the index is unchanged (dropped when another is loaded). */
+  private snippets: { reader: SnippetReader; changeCount: number } | undefined;
   /** In-memory changes not yet saved (see indexPaths). */
   private unsaved = false;
 
@@ -110,6 +110,7 @@ export class Engine {
 
   /** Loads the saved index, if any. A corrupt or outdated one is dropped (the next index() rebuilds). */
   private async load(embedderReady: Promise<Embedder | undefined> = Promise.resolve(this.embedder)): Promise<void> {
+    this.snippets = undefined;
     for (let attempt = 1; ; attempt++) {
       try {
         this.state = await this.readSaved(embedderReady);
@@ -218,6 +219,7 @@ export class Engine {
       const state = this.state ?? new IndexState(this.embedder ? new VectorIndex(this.embedder.info.dim, { matryoshkaDims: this.matryoshkaDims }) : undefined);
       this.state = state;
       this.definitions = undefined;
+      this.snippets = undefined;
       const meta = this.expectedMeta(parser);
       const deferred = paths !== undefined && options.deferSave === true;
       return await runIndexJob({
@@ -362,9 +364,9 @@ export class Engine {
    */
   private snippetReader(state: IndexState): SnippetReader {
     const current = this.snippets;
-    if (current?.state === state && current.changeCount === state.changeCount) return current.reader;
+    if (current?.changeCount === state.changeCount) return current.reader;
     const reader = new SnippetReader(this.root, RECENT_SNIPPET_FILES);
-    this.snippets = { reader, state, changeCount: state.changeCount };
+    this.snippets = { reader, changeCount: state.changeCount };
     return reader;
   }
 
