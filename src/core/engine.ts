@@ -382,7 +382,7 @@ export class Engine {
       language: chunk.language,
       score: round(c.score),
       snippet: reader.lines(chunk.path, chunk.startLine, chunk.endLine, SNIPPET_MAX_LINES),
-      scores: Object.fromEntries(Object.entries({ lexical_raw: c.lexical, dense_raw: c.dense, ...c.factors }).map(([k, v]) => [k, round(v)])),
+      scores: roundedScores(c),
       root: this.root,
     };
   }
@@ -390,6 +390,13 @@ export class Engine {
   private log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void {
     this.options.log?.(level, message);
   }
+}
+
+/** A result's channel scores and ranking factors, rounded for display. */
+function roundedScores(c: Candidate): Record<string, number> {
+  const scores: Record<string, number> = { lexical_raw: round(c.lexical), dense_raw: round(c.dense) };
+  for (const name in c.factors) scores[name] = round(c.factors[name]);
+  return scores;
 }
 
 /** The model an existing index was built with, so that searches use the same one. */

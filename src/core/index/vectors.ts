@@ -52,8 +52,13 @@ const DEFAULT_EF_CONSTRUCTION = 64;
 const DEFAULT_EF_SEARCH = 64;
 /** Shortest prefix the graph is built on (at 32 dims the model's neighbours are too noisy). */
 const MIN_GRAPH_DIM = 64;
-/** Candidates the graph proposes per wanted hit when it works on a prefix (re-scored in full). */
-const PREFIX_OVERFETCH = 1.5;
+/**
+ * Candidates the graph proposes per wanted hit when it works on a prefix (re-scored in full).
+ * At 110k chunks (default model, 1.0 against 1.5) hybrid search's top 10 kept 0.931 against
+ * 0.933 of what an exact dense channel gives, and semble NDCG@10 was unchanged (0.8680), for a
+ * third less graph search and re-scoring.
+ */
+const PREFIX_OVERFETCH = 1.0;
 /** Fewest candidates taken from a prefix graph, however few hits are wanted. */
 const MIN_PREFIX_CANDIDATES = 100;
 const INITIAL_CAPACITY = 1024;

@@ -189,11 +189,16 @@ function multiply(c: Candidate, name: string, factor: number): void {
 
 function definitionFactor(chunk: StoredChunk, wanted: IdentifierForm[]): number {
   if (wanted.length === 0 || chunk.kind === 'block' || chunk.part > 1) return 1;
-  const defines = (name: string) => {
-    const forms = nameForms(name);
-    return wanted.some((id) => spells(forms, id));
-  };
-  return defines(chunk.name) || chunk.extraNames.some(defines) ? 1 + DEFINITION_BOOST : 1;
+  if (definesAny(chunk.name, wanted)) return 1 + DEFINITION_BOOST;
+  for (const name of chunk.extraNames) if (definesAny(name, wanted)) return 1 + DEFINITION_BOOST;
+  return 1;
+}
+
+/** `name` spells one of the wanted identifiers (loops, not closures: this runs per candidate). */
+function definesAny(name: string, wanted: IdentifierForm[]): boolean {
+  const forms = nameForms(name);
+  for (const id of wanted) if (spells(forms, id)) return true;
+  return false;
 }
 
 /** Separators of a qualified name: `M.load`, `Foo::bar`, `Foo#bar`, `obj->field`. */
@@ -272,7 +277,12 @@ function pathFactor({ fileWords, folderWords }: PathTraits, queryStems: Set<stri
 /** Share of the query's words found in `words` (0..1). */
 function overlap(words: Set<string>, queryStems: Set<string>): number {
   if (queryStems.size === 0 || words.size === 0) return 0;
+  // Both are sets: the smaller one is walked (a name has a few words, a query a few more).
   let found = 0;
-  for (const w of queryStems) if (words.has(w)) found++;
+  if (words.size < queryStems.size) {
+    for (const w of words) if (queryStems.has(w)) found++;
+  } else {
+    for (const w of queryStems) if (words.has(w)) found++;
+  }
   return found / queryStems.size;
 }
