@@ -281,7 +281,7 @@ export class Engine {
     const excludeSlots = new Set(own.map((c) => c.slot));
     const queryVector = state.vectors ? averageVector(own.map((c) => state.vectors!.getVector(c.slot))) : undefined;
     const reader = this.snippetReader(state);
-    const query = own.map((c) => reader.lines(c.path, c.startLine, c.endLine, SNIPPET_MAX_LINES)).join('\n');
+    const query = own.map((c) => reader.chunkLines(c, SNIPPET_MAX_LINES)).join('\n');
     const mode: SearchMode = queryVector ? 'hybrid' : 'lexical';
     const found = searchIndex(state, { query, k, mode, filters: options.filters, queryVector, excludeSlots });
     return this.toResults(found);
@@ -299,7 +299,7 @@ export class Engine {
     const state = this.requireState();
     const overlapping = this.chunksAt(relPath, startLine, endLine);
     const subject = overlapping.sort((a, b) => a.endLine - a.startLine - (b.endLine - b.startLine))[0];
-    const body = selection ?? (subject ? this.snippetReader(state).lines(subject.path, subject.startLine, subject.endLine) : '');
+    const body = selection ?? (subject ? this.snippetReader(state).chunkLines(subject) : '');
     this.definitions ??= new DefinitionTable(state);
     const topic = subject ? [subject.name, ...subject.container].filter(Boolean).join(' ') : '';
     const docs = topic ? await this.search(topic, { k: EXPLAIN_LIST_SIZE, mode: 'lexical', filters: { kind: 'docs' } }) : [];
@@ -381,7 +381,7 @@ export class Engine {
       container: chunk.container,
       language: chunk.language,
       score: round(c.score),
-      snippet: reader.lines(chunk.path, chunk.startLine, chunk.endLine, SNIPPET_MAX_LINES),
+      snippet: reader.chunkLines(chunk, SNIPPET_MAX_LINES),
       scores: roundedScores(c),
       root: this.root,
     };

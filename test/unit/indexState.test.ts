@@ -10,12 +10,12 @@ import { countTurnsDuring } from './event-loop-support';
 const FILES = 900;
 const CHUNKS_PER_FILE = 7; // 6,300 chunks: several catalog slices
 
-function chunk(file: number, i: number): Chunk & { textHash: string } {
+function chunk(file: number, i: number): Chunk & { textHash: string; startByte: number } {
   return {
     path: `src/dir${file % 13}/file${file}.ts`, language: 'typescript', kind: i === 0 ? 'class' : 'method',
     name: `member${i}Of${file}`, container: i === 0 ? [] : [`Class${file}`], signature: `member${i}(a: "quoted", b: number)`,
     doc: `Doc of ${i} with "quotes", a \\ backslash and ünïcödé`, startLine: i * 10 + 1, endLine: i * 10 + 9,
-    body: `member${i}() { return ${file}; }`, extraNames: [], part: 0, isDoc: false, textHash: `h${file}-${i}`,
+    body: `member${i}() { return ${file}; }`, extraNames: [], part: 0, isDoc: false, textHash: `h${file}-${i}`, startByte: i * 300,
   };
 }
 
@@ -47,6 +47,13 @@ test('the catalog, written in slices, is one valid JSON document that loads back
     assert.deepEqual(copied.slots.map((s) => copy.chunk(s)), entry.slots.map((s) => state.chunk(s)));
   }
   assert.deepEqual([...copy.liveChunks()], [...state.liveChunks()]);
+
+  // A catalog saved before chunks had byte offsets loads them as unknown.
+  for (const file of parsed.files) for (const row of file.chunks) row.length = 11;
+  const older = IndexState.fromParts(Buffer.from(JSON.stringify(parsed)), lexical);
+  const someSlot = [...state.files.values()][0].slots[1];
+  assert.equal(state.chunk(someSlot)!.startByte, 300);
+  assert.deepEqual(older.chunk(someSlot), { ...state.chunk(someSlot), startByte: -1 });
 });
 
 test('a stored chunk is the chunk less its body and signature; stored vectors are found by text hash', async () => {

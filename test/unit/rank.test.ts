@@ -10,7 +10,7 @@ let nextSlot = 0;
 function chunk(path: string, name: string, kind: StoredChunk['kind'] = 'function', extra: Partial<StoredChunk> = {}): StoredChunk {
   return {
     path, language: 'typescript', kind, name, container: [], doc: '', startLine: 1, endLine: 10,
-    extraNames: [], part: 0, isDoc: false, slot: nextSlot++, ...extra,
+    extraNames: [], part: 0, isDoc: false, slot: nextSlot++, startByte: -1, ...extra,
   };
 }
 const candidate = (c: StoredChunk, score = 1): Candidate => ({ chunk: c, lexical: 0, coverage: 0, dense: 0, score, factors: {} });

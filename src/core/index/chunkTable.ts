@@ -9,8 +9,11 @@
  */
 import type { Chunk, LanguageId, SymbolKind } from '../types';
 
-/** What the index keeps of a chunk: everything but the body (read from disk when shown) and the signature (only indexed). */
-export type StoredChunk = Omit<Chunk, 'body' | 'signature'> & { slot: number };
+/**
+ * What the index keeps of a chunk: everything but the body (read from disk when shown) and the
+ * signature (only indexed), and where its text starts in its file (a UTF-8 byte offset, -1 unknown).
+ */
+export type StoredChunk = Omit<Chunk, 'body' | 'signature'> & { slot: number; startByte: number };
 
 /** The file a chunk belongs to, as far as the table needs it. */
 export interface ChunkFile {
@@ -31,6 +34,8 @@ export interface ChunkRecord {
   isDoc: boolean;
   /** A 53-bit hash of the chunk's embedded text (see textKey). */
   textKey: number;
+  /** UTF-8 byte offset of its first line in the file as indexed; -1 when unknown. */
+  startByte: number;
 }
 
 const INITIAL_CAPACITY = 1024;
@@ -71,6 +76,7 @@ export class ChunkTable {
   private endLines = new Int32Array(INITIAL_CAPACITY);
   private parts = new Uint16Array(INITIAL_CAPACITY);
   private textKeys = new Float64Array(INITIAL_CAPACITY);
+  private startBytes = new Float64Array(INITIAL_CAPACITY);
   private files: (ChunkFile | undefined)[] = [];
   private names: string[] = [];
   private containers: (readonly string[])[] = [];
@@ -94,6 +100,7 @@ export class ChunkTable {
     this.endLines[slot] = chunk.endLine;
     this.parts[slot] = Math.min(chunk.part, 0xffff);
     this.textKeys[slot] = chunk.textKey;
+    this.startBytes[slot] = chunk.startByte;
     this.files[slot] = file;
     this.names[slot] = detached(chunk.name);
     this.containers[slot] = shared(chunk.container, containers);
@@ -118,7 +125,7 @@ export class ChunkTable {
       path: file.path, language: file.language, kind: this.kinds[this.kindCodes[slot]], name: this.names[slot],
       container: this.containers[slot] as string[], doc: this.docs[slot], startLine: this.startLines[slot],
       endLine: this.endLines[slot], extraNames: this.extraNames[slot] as string[], part: this.parts[slot],
-      isDoc: (this.flags[slot] & IS_DOC) !== 0, slot,
+      isDoc: (this.flags[slot] & IS_DOC) !== 0, slot, startByte: this.startBytes[slot],
     };
   }
 
@@ -129,7 +136,7 @@ export class ChunkTable {
       kind: this.kinds[this.kindCodes[slot]], name: this.names[slot], container: this.containers[slot] as string[],
       doc: this.docs[slot], startLine: this.startLines[slot], endLine: this.endLines[slot],
       extraNames: this.extraNames[slot] as string[], part: this.parts[slot], isDoc: (this.flags[slot] & IS_DOC) !== 0,
-      textKey: this.textKeys[slot],
+      textKey: this.textKeys[slot], startByte: this.startBytes[slot],
     };
   }
 
@@ -161,6 +168,7 @@ export class ChunkTable {
     this.endLines = grown(this.endLines, capacity);
     this.parts = grown(this.parts, capacity);
     this.textKeys = grown(this.textKeys, capacity);
+    this.startBytes = grown(this.startBytes, capacity);
   }
 
   /** Slots below the highest in use hold a value in every column (no holes: V8 keeps such arrays compact). */

@@ -32,18 +32,21 @@ const CATALOG_VERSION = 2;
 /** Compact the lexical postings when this share of them belongs to removed chunks. */
 const COMPACT_DEAD_FRACTION = 0.2;
 
-/** A chunk in the saved catalog: [slot, kind, name, container, doc, startLine, endLine, extraNames, part, isDoc (0/1), textKey]. */
-type ChunkRow = [number, ChunkRecord['kind'], string, string[], string, number, number, string[], number, 0 | 1, number];
+/**
+ * A chunk in the saved catalog: [slot, kind, name, container, doc, startLine, endLine,
+ * extraNames, part, isDoc (0/1), textKey, startByte]. Catalogs saved before startByte have 11.
+ */
+type ChunkRow = [number, ChunkRecord['kind'], string, string[], string, number, number, string[], number, 0 | 1, number, number?];
 /** A file in the saved catalog: its entry (without slots) and its chunks. */
 type FileRow = Omit<FileEntry, 'slots'> & { chunks: ChunkRow[] };
 
 function chunkRow(slot: number, c: ChunkRecord): ChunkRow {
-  return [slot, c.kind, c.name, c.container, c.doc, c.startLine, c.endLine, c.extraNames, c.part, c.isDoc ? 1 : 0, c.textKey];
+  return [slot, c.kind, c.name, c.container, c.doc, c.startLine, c.endLine, c.extraNames, c.part, c.isDoc ? 1 : 0, c.textKey, c.startByte];
 }
 
 function chunkRecord(row: ChunkRow): ChunkRecord {
-  const [, kind, name, container, doc, startLine, endLine, extraNames, part, isDoc, key] = row;
-  return { kind, name, container, doc, startLine, endLine, extraNames, part, isDoc: isDoc === 1, textKey: key };
+  const [, kind, name, container, doc, startLine, endLine, extraNames, part, isDoc, key, startByte] = row;
+  return { kind, name, container, doc, startLine, endLine, extraNames, part, isDoc: isDoc === 1, textKey: key, startByte: startByte ?? -1 };
 }
 
 export class IndexState {
@@ -71,7 +74,7 @@ export class IndexState {
    * Replaces the chunks of one file. `vectors[i]` is the embedding of `chunks[i]` (or
    * undefined when there is no model); `fields[i]` its lexical fields when already tokenised.
    */
-  putFile(entry: Omit<FileEntry, 'slots'>, chunks: (Chunk & { textHash: string })[], vectors?: Float32Array[], fields?: FieldTokens[]): void {
+  putFile(entry: Omit<FileEntry, 'slots'>, chunks: (Chunk & { textHash: string; startByte?: number })[], vectors?: Float32Array[], fields?: FieldTokens[]): void {
     this.removeFile(entry.path);
     this.changes++;
     const slots: number[] = [];
@@ -79,7 +82,8 @@ export class IndexState {
     const containers = new Map<string, readonly string[]>();
     chunks.forEach((chunk, i) => {
       const slot = this.allocateSlot();
-      this.table.set(slot, file, { ...chunk, doc: chunk.doc.slice(0, STORED_DOC_CHARS), textKey: textKey(chunk.textHash) }, containers);
+      const record = { ...chunk, doc: chunk.doc.slice(0, STORED_DOC_CHARS), textKey: textKey(chunk.textHash), startByte: chunk.startByte ?? -1 };
+      this.table.set(slot, file, record, containers);
       this.lexical.add(slot, fields?.[i] ?? lexicalFields(chunk));
       const vector = vectors?.[i];
       if (vector && this.vectors) {

@@ -16,8 +16,8 @@ function worse(sa: number, a: number, sb: number, b: number): boolean {
 let heapSlots = new Int32Array(0);
 let heapScores = new Float64Array(0);
 
-/** The `limit` best slots among `touched[0..count)`, best first. */
-export function bestSlots(scores: Float64Array, touched: Int32Array, count: number, limit: number): number[] {
+/** The `limit` best slots among `touched[0..count)`, best first; a slot's score is `scores[stride * slot]`. */
+export function bestSlots(scores: Float64Array, touched: Int32Array, count: number, limit: number, stride = 1): number[] {
   if (limit <= 0) return [];
   if (heapSlots.length < limit) {
     heapSlots = new Int32Array(limit);
@@ -28,7 +28,7 @@ export function bestSlots(scores: Float64Array, touched: Int32Array, count: numb
   let size = 0;
   for (let i = 0; i < count; i++) {
     const slot = touched[i]!;
-    const score = scores[slot]!;
+    const score = scores[stride * slot]!;
     if (size < limit) siftUp(slots, values, size++, slot, score);
     else if (worse(values[0]!, slots[0]!, score, slot)) siftDown(slots, values, size, slot, score);
   }

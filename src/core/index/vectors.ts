@@ -174,7 +174,7 @@ export class VectorIndex {
     this.hnsw.setEf(Math.max(this.efSearch, candidates));
     const found = this.hnsw.searchKnn(Array.from(query.subarray(0, this.graphDim)), candidates, filter);
     const hits = found.neighbors.map((label) => ({ label, score: this.cosine(query, label) }));
-    return hits.sort((a, b) => b.score - a.score).slice(0, wanted);
+    return hits.sort((a, b) => (a.score > b.score ? -1 : a.score < b.score ? 1 : 0)).slice(0, wanted);
   }
 
   /** Cosine of a query (unit length) with the stored vector of a live label. */

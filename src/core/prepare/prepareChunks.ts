@@ -7,10 +7,12 @@ import { embeddingText, lexicalFields } from '../index/chunkText';
 import type { FieldTokens } from '../index/lexical';
 import { sha1Hex } from '../hashing';
 import { chunkFile } from '../parse/chunker';
+import { lineStartBytes } from './lineOffsets';
 import type { SymbolParser } from '../parse/symbols';
 import type { Chunk, LanguageId } from '../types';
 
-export type HashedChunk = Chunk & { textHash: string };
+/** A chunk with the hash of its embedded text and the UTF-8 byte offset of its first line. */
+export type HashedChunk = Chunk & { textHash: string; startByte: number };
 
 export interface PreparedChunks {
   chunks: HashedChunk[];
@@ -22,9 +24,8 @@ export interface PreparedChunks {
 
 export async function prepareChunks(parser: SymbolParser, relPath: string, language: LanguageId, text: string): Promise<PreparedChunks> {
   const outcome = await parser.parse(text, language);
-  const chunks = chunkFile(relPath, language, text, outcome.symbols).map((c) => ({
-    ...c,
-    textHash: sha1Hex(embeddingText(c)),
-  }));
+  const chunked = chunkFile(relPath, language, text, outcome.symbols);
+  const startBytes = lineStartBytes(text, chunked.map((c) => c.startLine));
+  const chunks = chunked.map((c, i) => ({ ...c, textHash: sha1Hex(embeddingText(c)), startByte: startBytes[i] }));
   return { chunks, fields: chunks.map(lexicalFields), note: outcome.error };
 }

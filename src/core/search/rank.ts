@@ -61,10 +61,15 @@ const VENDORED_PATH = /(^|\/)(vendor|vendored|third[_-]?party|external|deps|node
 
 /** Normalises each channel by its best candidate and mixes them by query kind. */
 export function fuse(candidates: Candidate[], query: AnalysedQuery, hasDense: boolean, denseOnly = false): void {
-  const maxLexical = Math.max(1e-9, ...candidates.map((c) => c.lexical));
-  const denseScores = candidates.map((c) => c.dense);
-  const maxDense = Math.max(...denseScores, 1e-9);
-  const minDense = Math.min(...denseScores, maxDense);
+  let maxLexical = 1e-9;
+  let maxDense = 1e-9;
+  let minDense = Infinity;
+  for (const c of candidates) {
+    maxLexical = Math.max(maxLexical, c.lexical);
+    maxDense = Math.max(maxDense, c.dense);
+    minDense = Math.min(minDense, c.dense);
+  }
+  minDense = Math.min(minDense, maxDense);
   const share = denseOnly ? 0 : hasDense ? LEXICAL_SHARE[query.kind] : 1;
   for (const c of candidates) {
     const lexicalPart = c.lexical / maxLexical;
@@ -116,13 +121,17 @@ export function addFileContext(candidates: Candidate[]): void {
     if (list) list.push(c.score);
     else byFile.set(c.chunk.path, [c.score]);
   }
-  for (const list of byFile.values()) list.sort((a, b) => b - a);
+  for (const list of byFile.values()) if (list.length > 1) list.sort(descending);
   const contexts = candidates.map((c) => otherBest(byFile.get(c.chunk.path)!, c.score) / FILE_CONTEXT_CHUNKS);
   candidates.forEach((c, i) => {
     if (contexts[i] === 0) return;
     c.factors['file-context'] = contexts[i];
     c.score += FILE_CONTEXT_WEIGHT * contexts[i];
   });
+}
+
+function descending(a: number, b: number): number {
+  return a > b ? -1 : a < b ? 1 : 0;
 }
 
 /** Sum of the FILE_CONTEXT_CHUNKS best scores of a file (sorted, best first) other than `own`. */
@@ -174,8 +183,10 @@ function sortedIndex(sorted: number[], x: number): number {
   return i;
 }
 
+/** Best first; ties by path and line. Returns small integers (a fraction would be boxed on every call). */
 function byScore(a: Candidate, b: Candidate): number {
-  return b.score - a.score || a.chunk.path.localeCompare(b.chunk.path) || a.chunk.startLine - b.chunk.startLine;
+  if (a.score !== b.score) return a.score > b.score ? -1 : 1;
+  return a.chunk.path.localeCompare(b.chunk.path) || a.chunk.startLine - b.chunk.startLine;
 }
 
 /** Data members (fields, properties, variables) explain less than the code that uses them. */

@@ -35,6 +35,11 @@ const CANDIDATES = 200;
  * with 100), and the graph search is a third faster.
  */
 const DENSE_CANDIDATES_IN_HYBRID = 150;
+/**
+ * ...and the lexical channel too, for ranking's sake: hybrid NDCG@10 0.8685 with 150 (0.8680
+ * with 200), a sixth fewer candidates to rank.
+ */
+const LEXICAL_CANDIDATES_IN_HYBRID = 150;
 
 export function searchIndex(state: IndexState, request: SearchRequest): Candidate[] {
   return startSearch(state, request).finish(request.queryVector);
@@ -66,7 +71,7 @@ export function startSearch(state: IndexState, request: Omit<SearchRequest, 'que
   const lexicalChannel = () => {
     bySlot.clear();
     if (request.mode === 'dense') return;
-    for (const hit of state.lexical.search(query.terms, CANDIDATES, accept)) {
+    for (const hit of state.lexical.search(query.terms, request.mode === 'hybrid' ? LEXICAL_CANDIDATES_IN_HYBRID : CANDIDATES, accept)) {
       const c = candidate(hit.slot);
       c.lexical = hit.score;
       c.coverage = hit.coverage;
@@ -80,9 +85,9 @@ export function startSearch(state: IndexState, request: Omit<SearchRequest, 'que
       const useDense = request.mode !== 'lexical' && queryVector !== undefined && state.vectors !== undefined;
       if (useDense) {
         for (const hit of state.vectors!.search(queryVector, request.mode === 'dense' ? CANDIDATES : DENSE_CANDIDATES_IN_HYBRID, accept)) candidate(hit.label).dense = hit.score;
-        fillDenseScores([...bySlot.values()], state, queryVector);
       }
       const candidates = [...bySlot.values()];
+      if (useDense) fillDenseScores(candidates, state, queryVector);
       fuse(candidates, query, useDense, request.mode === 'dense');
       if (request.raw) return candidates.sort((a, b) => b.score - a.score).slice(0, request.k);
       applyPriors(candidates, query);
