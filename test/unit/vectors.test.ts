@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { graphDimFor, VectorIndex } from '../../src/core/index/vectors';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { seededRandom } from '../reliability/helpers'; // mulberry32: failures reproduce
+import { FIXTURE_DIM, fixtureOperations, fixtureVectors } from './vectorFixture';
 
 const DIM = 32;
 const COUNT = 3000;
@@ -163,4 +166,20 @@ test('a Matryoshka model gets a graph over a prefix; candidates are re-scored wi
   assert.equal(copy.size(), 1999);
   assert.equal(copy.getVector(7), undefined);
   assert.deepEqual(copy.search(queries[0], K), index.search(queries[0], K));
+});
+
+test('the graph is saved compactly and loads back exactly; an index saved by format 3 still loads', async () => {
+  const fresh = new VectorIndex(FIXTURE_DIM);
+  fixtureOperations(fresh);
+  const saved = Buffer.concat(await fresh.serialize());
+  const copy = await VectorIndex.deserialize(saved, FIXTURE_DIM);
+  assert.deepEqual(Buffer.concat(await copy.serialize()), saved, 'saving a loaded index writes the same bytes');
+
+  const formatThree = await fs.readFile(path.join(__dirname, '..', 'fixtures', 'vectors', 'format-3.bin'));
+  assert.ok(saved.length < formatThree.length * 0.8, `${saved.length} bytes against ${formatThree.length}`);
+  const old = await VectorIndex.deserialize(formatThree, FIXTURE_DIM);
+  assert.equal(old.size(), fresh.size());
+  for (let label = 0; label < 300; label++) assert.deepEqual(old.getVector(label), fresh.getVector(label));
+  // Loaded, both graphs route on the int8 vectors (the fresh one on the floats it was given): the same links give the same answers.
+  for (const q of fixtureVectors(20, 23)) assert.deepEqual(old.search(q, K), copy.search(q, K));
 });

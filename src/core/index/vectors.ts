@@ -17,6 +17,8 @@
  * is brought back in place rather than leaving a tombstone behind for ever.
  */
 import { HierarchicalNSW } from 'hnswlib-node';
+import { compactGraph, expandGraph, expandStrippedGraph } from './hnswFile';
+import { BufferReader } from './varintBytes';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -73,33 +75,21 @@ const INT8_MAX = 127;
 
 /**
  * Serialized layout (little-endian): magic, format version, dim, graph dim, stored count;
- * then for every label the graph holds (live or deleted: deleted ones still route
- * searches) its label (u32), state (u8, padded to 4 bytes), cosine scale (f32) and int8
- * vector (padded to 4 bytes); then hnswlib's own file less the vectors in its level-0
- * records, which are rebuilt from the int8 vectors on load (see stripGraph).
+ * then for every element of hnswlib's graph (live or deleted: deleted ones still route
+ * searches), in the graph's element order, its label (u32), state (u8, padded to 4 bytes),
+ * cosine scale (f32) and int8 vector (padded to 4 bytes); then the graph, coded compactly
+ * without its vectors, which are rebuilt from the int8 ones on load (see hnswFile.ts).
+ * Version 3 (read, no longer written) had labels in ascending order and hnswlib's records
+ * whole but for their vectors.
  */
 const MAGIC = 0x51564543; // 'QVEC'
-const FORMAT_VERSION = 3;
+const FORMAT_VERSION = 4;
+const STRIPPED_GRAPH_VERSION = 3;
 const HEADER_WORDS = 5;
 /** Label states. */
 const NEVER = 0;
 const LIVE = 1;
 const DELETED = 2;
-/**
- * hnswlib (0.8, as vendored by hnswlib-node 3) saves: offsetLevel0, max_elements,
- * cur_element_count, size_data_per_element, label_offset, offsetData (size_t each), maxlevel
- * (int), enterpoint (u32), maxM, maxM0, M (size_t), mult (double), ef_construction (size_t);
- * then cur_element_count level-0 records of size_data_per_element bytes (links, vector,
- * label); then the upper levels' links.
- */
-const HNSW_HEADER_BYTES = 96;
-const HNSW_MAX_ELEMENTS_AT = 8;
-const HNSW_COUNT_AT = 16;
-const HNSW_RECORD_SIZE_AT = 24;
-const HNSW_LABEL_OFFSET_AT = 32;
-const HNSW_DATA_OFFSET_AT = 40;
-/** The saved graph is stripped (and a loaded one restored) this many bytes at a time. */
-const GRAPH_READ_BYTES = 256 << 10;
 
 /** The graph's dimension for a model of `dim` dims trained with these Matryoshka prefixes. */
 export function graphDimFor(dim: number, matryoshkaDims: readonly number[] = []): number {
@@ -213,28 +203,31 @@ export class VectorIndex {
   async serialize(): Promise<Buffer[]> {
     return withTempFile(async (file) => {
       await this.hnsw.writeIndex(file); // written on a libuv thread: searches go on meanwhile
-      const graph = await stripGraph(file, this.graphDim);
-      const labels: number[] = [];
-      for (let label = 0; label < this.states.length; label++) if (this.states[label] !== NEVER) labels.push(label);
+      const graph = await compactGraph(file, this.graphDim);
+      const labels = Uint32Array.from(graph.labels);
       const n = labels.length;
+      const held = this.states.reduce((count, state) => count + (state === NEVER ? 0 : 1), 0);
+      if (held !== n) throw new Error('vector index: graph and vectors disagree');
       const header = Uint32Array.of(MAGIC, FORMAT_VERSION, this.dim, this.graphDim, n);
       const states = new Uint8Array(padded4(n));
       const scales = new Float32Array(n);
       const codes = new Int8Array(padded4(n * this.dim));
       labels.forEach((label, i) => {
+        if (label >= this.states.length || this.states[label] === NEVER) throw new Error('vector index: graph and vectors disagree');
         states[i] = this.states[label];
         scales[i] = this.scales[label];
         codes.set(this.codes.subarray(label * this.dim, (label + 1) * this.dim), i * this.dim);
       });
-      const pieces: Buffer[] = [header, Uint32Array.from(labels), states, scales, codes].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
-      return [...pieces, ...graph];
+      const pieces: Buffer[] = [header, labels, states, scales, codes].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+      return [...pieces, ...graph.pieces];
     });
   }
 
   static async deserialize(buf: Buffer, dim: number, opts: VectorIndexOptions = {}): Promise<VectorIndex> {
     const words = (i: number): number => buf.readUInt32LE(i * 4);
     if (buf.length < HEADER_WORDS * 4 || words(0) !== MAGIC) throw new Error('not a Quarry vector index');
-    if (words(1) !== FORMAT_VERSION) throw new Error(`vector index format ${words(1)} is not supported (expected ${FORMAT_VERSION})`);
+    const version = words(1);
+    if (version !== FORMAT_VERSION && version !== STRIPPED_GRAPH_VERSION) throw new Error(`vector index format ${version} is not supported (expected ${FORMAT_VERSION})`);
     if (words(2) !== dim) throw new Error(`vector index has dimension ${words(2)}, the model has ${dim}`);
     const graphDim = words(3);
     const n = words(4);
@@ -246,11 +239,11 @@ export class VectorIndex {
     if (graphDim <= 0 || graphDim > dim || buf.length < graphAt) throw new Error('vector index is truncated');
     const index = new VectorIndex(dim, opts, { hnsw: new HierarchicalNSW('cosine', graphDim), graphDim });
     // Sized once for the largest label: growing label by label copies the codes over and over.
-    let maxLabel = -1;
-    for (let i = 0; i < n; i++) maxLabel = Math.max(maxLabel, buf.readUInt32LE(labelsAt + i * 4));
-    index.ensureLabel(maxLabel);
+    const labels = new Uint32Array(n);
+    for (let i = 0; i < n; i++) labels[i] = buf.readUInt32LE(labelsAt + i * 4);
+    index.ensureLabel(labels.reduce((max, label) => Math.max(max, label), -1));
     for (let i = 0; i < n; i++) {
-      const label = buf.readUInt32LE(labelsAt + i * 4);
+      const label = labels[i];
       const state = buf[statesAt + i];
       if (state !== LIVE && state !== DELETED) throw new Error('vector index: bad label state');
       index.ensureLabel(label);
@@ -259,55 +252,29 @@ export class VectorIndex {
       index.codes.set(new Int8Array(buf.buffer, buf.byteOffset + codesAt + i * dim, dim), label * dim);
       if (state === LIVE) index.liveCount++;
     }
+    const writeVector = (label: number, out: Buffer, at: number) => index.writeGraphVector(label, out, at);
     await withTempFile(async (file) => {
-      await index.restoreGraph(buf.subarray(graphAt), file);
+      if (version === STRIPPED_GRAPH_VERSION) await expandStrippedGraph(buf.subarray(graphAt), graphDim, writeVector, file);
+      else await expandGraph(new BufferReader(buf, graphAt, 'vector index'), graphDim, labels, writeVector, file);
       await index.hnsw.readIndex(file);
     });
     index.hnsw.setEf(index.efSearch);
     return index;
   }
 
-  /**
-   * Writes hnswlib's file from a stripped one: each level-0 record gets its vector back (the
-   * unit-length int8 prefix). Written in pieces, so that the whole file is never in memory.
-   */
-  private async restoreGraph(stripped: Buffer, file: string): Promise<void> {
-    const layout = graphLayout(stripped, this.graphDim);
-    const kept = layout.recordSize - layout.dataBytes;
-    const recordsEnd = HNSW_HEADER_BYTES + layout.count * kept;
-    if (stripped.length < recordsEnd) throw new Error('vector index: graph is truncated');
-    const handle = await fs.open(file, 'w');
-    try {
-      await handle.write(stripped.subarray(0, HNSW_HEADER_BYTES));
-      const perWrite = Math.max(1, Math.floor(GRAPH_READ_BYTES / layout.recordSize));
-      for (let first = 0; first < layout.count; first += perWrite) {
-        const n = Math.min(perWrite, layout.count - first);
-        const out = Buffer.alloc(n * layout.recordSize);
-        for (let i = 0; i < n; i++) this.restoreRecord(stripped, HNSW_HEADER_BYTES + (first + i) * kept, out, i * layout.recordSize, layout);
-        await handle.write(out);
-      }
-      await handle.write(stripped.subarray(recordsEnd));
-    } finally {
-      await handle.close();
-    }
-  }
-
-  private restoreRecord(stripped: Buffer, from: number, out: Buffer, to: number, layout: GraphLayout): void {
-    const kept = layout.recordSize - layout.dataBytes;
-    stripped.copy(out, to, from, from + layout.dataOffset);
-    stripped.copy(out, to + layout.labelOffset, from + layout.dataOffset, from + kept);
-    const label = Number(out.readBigUInt64LE(to + layout.labelOffset));
+  /** Writes the graph's vector of `label` (its unit-length int8 prefix, float32) into `out` at `at`. */
+  private writeGraphVector(label: number, out: Buffer, at: number): void {
     if (label >= this.states.length || this.states[label] === NEVER) throw new Error('vector index: graph and vectors disagree');
-    const at = label * this.dim;
+    const from = label * this.dim;
     let norm = 0;
-    for (let d = 0; d < this.graphDim; d++) norm += this.codes[at + d] * this.codes[at + d];
+    for (let d = 0; d < this.graphDim; d++) norm += this.codes[from + d] * this.codes[from + d];
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    const dataAt = out.byteOffset + to + layout.dataOffset;
+    const dataAt = out.byteOffset + at;
     if (dataAt % 4 === 0 && os.endianness() === 'LE') {
       const data = new Float32Array(out.buffer, dataAt, this.graphDim);
-      for (let d = 0; d < this.graphDim; d++) data[d] = this.codes[at + d] * scale;
+      for (let d = 0; d < this.graphDim; d++) data[d] = this.codes[from + d] * scale;
     } else {
-      for (let d = 0; d < this.graphDim; d++) out.writeFloatLE(this.codes[at + d] * scale, to + layout.dataOffset + d * 4);
+      for (let d = 0; d < this.graphDim; d++) out.writeFloatLE(this.codes[from + d] * scale, at + d * 4);
     }
   }
 
@@ -342,70 +309,6 @@ function quantize(vector: Float32Array, codes: Int8Array, at: number): number {
     norm += c * c;
   }
   return norm > 0 ? 1 / Math.sqrt(norm) : 0;
-}
-
-interface GraphLayout {
-  count: number;
-  recordSize: number;
-  dataOffset: number;
-  dataBytes: number;
-  labelOffset: number;
-}
-
-/** The level-0 record layout of an hnswlib file (stripped or not: the header is the same), checked. */
-function graphLayout(file: Buffer, graphDim: number): GraphLayout {
-  if (file.length < HNSW_HEADER_BYTES) throw new Error('vector index: graph is truncated');
-  const size = (at: number) => Number(file.readBigUInt64LE(at));
-  const layout = {
-    count: size(HNSW_COUNT_AT), recordSize: size(HNSW_RECORD_SIZE_AT), dataOffset: size(HNSW_DATA_OFFSET_AT),
-    dataBytes: graphDim * 4, labelOffset: size(HNSW_LABEL_OFFSET_AT),
-  };
-  if (layout.labelOffset !== layout.dataOffset + layout.dataBytes || layout.recordSize !== layout.labelOffset + 8) {
-    throw new Error('vector index: unexpected hnswlib file layout');
-  }
-  return layout;
-}
-
-/**
- * hnswlib's file without the vectors of its level-0 records (the int8 vectors saved beside
- * it rebuild them): 256 of the ~400 bytes a 64-d node takes. Its capacity is set to its
- * count, so that a loaded index holds no empty slots until it grows. Read in pieces of
- * whole records, so that the whole file is never in memory at once.
- */
-async function stripGraph(file: string, graphDim: number): Promise<Buffer[]> {
-  const handle = await fs.open(file, 'r');
-  try {
-    const size = (await handle.stat()).size;
-    const read = async (position: number, length: number) => {
-      const buf = Buffer.alloc(length);
-      const { bytesRead } = await handle.read(buf, 0, length, position);
-      if (bytesRead !== length) throw new Error('vector index: graph is truncated');
-      return buf;
-    };
-    const header = await read(0, Math.min(size, HNSW_HEADER_BYTES));
-    const layout = graphLayout(header, graphDim);
-    const kept = layout.recordSize - layout.dataBytes;
-    const recordsEnd = HNSW_HEADER_BYTES + layout.count * layout.recordSize;
-    if (size < recordsEnd) throw new Error('vector index: graph is truncated');
-    header.writeBigUInt64LE(BigInt(Math.max(1, layout.count)), HNSW_MAX_ELEMENTS_AT);
-    const pieces = [header];
-    const perRead = Math.max(1, Math.floor(GRAPH_READ_BYTES / layout.recordSize));
-    for (let first = 0; first < layout.count; first += perRead) {
-      const n = Math.min(perRead, layout.count - first);
-      const records = await read(HNSW_HEADER_BYTES + first * layout.recordSize, n * layout.recordSize);
-      const out = Buffer.alloc(n * kept);
-      for (let i = 0; i < n; i++) {
-        const from = i * layout.recordSize;
-        records.copy(out, i * kept, from, from + layout.dataOffset);
-        records.copy(out, i * kept + layout.dataOffset, from + layout.labelOffset, from + layout.recordSize);
-      }
-      pieces.push(out);
-    }
-    pieces.push(await read(recordsEnd, size - recordsEnd));
-    return pieces;
-  } finally {
-    await handle.close();
-  }
 }
 
 function padded4(n: number): number {

@@ -37,6 +37,8 @@ export class SnippetReader {
   /** Files read, least recently used first. */
   private readonly files = new Map<string, Buffer | undefined>();
   private bytesHeld = 0;
+  /** The first window of every offset read (the lines are copied out of it): no buffer per result. */
+  private readonly firstWindow = Buffer.allocUnsafe(FIRST_WINDOW_BYTES);
 
   constructor(private readonly root: string, private readonly limits: SnippetReaderLimits = { files: Infinity, bytes: Infinity }) {}
 
@@ -68,7 +70,7 @@ export class SnippetReader {
       // The byte before the offset is read too: it must end a line.
       const from = Math.max(0, startByte - 1);
       for (let size = FIRST_WINDOW_BYTES; ; size *= 4) {
-        const window = Buffer.allocUnsafe(size);
+        const window = size === FIRST_WINDOW_BYTES ? this.firstWindow : Buffer.allocUnsafe(size);
         const read = readSync(fd, window, 0, size, from);
         if (startByte > 0 && (read === 0 || window[0] !== NEWLINE)) return undefined;
         const text = window.subarray(startByte - from, read);
