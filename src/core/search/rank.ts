@@ -252,7 +252,8 @@ export function namesIdentifier(name: string, id: string): boolean {
  */
 const MEMO_LIMIT = 50_000;
 
-const nameWords = memoised((name) => new Set(splitIdentifier(name).map(stemWord)), MEMO_LIMIT);
+/** Word lists (distinct stems) rather than sets: memoised, they outlive many searches, and a list of a few words is a fraction of a set's size. */
+const nameWords = memoised((name) => distinctStems(splitIdentifier(name)), MEMO_LIMIT);
 
 const nameForms = memoised((name): NameForms => {
   const last = QUALIFIER.exec(name)?.[1] ?? '';
@@ -262,9 +263,9 @@ const nameForms = memoised((name): NameForms => {
 interface PathTraits {
   /** The file name without extensions, `-` and `_`, lower case: `Session` -> session.ex, "cookie store" -> cookie.ex. */
   fileStem: string;
-  fileWords: Set<string>;
+  fileWords: readonly string[];
   /** Words of the three innermost folders. */
-  folderWords: Set<string>;
+  folderWords: readonly string[];
   isTest: boolean;
   isVendored: boolean;
 }
@@ -274,8 +275,8 @@ const pathTraits = memoised((path): PathTraits => {
   const file = (segments.pop() ?? '').replace(/\.[^.]+$/, '');
   return {
     fileStem: path.slice(path.lastIndexOf('/') + 1).replace(/\..*$/, '').toLowerCase().replace(/[-_]/g, ''),
-    fileWords: new Set(splitIdentifier(file).map(stemWord)),
-    folderWords: new Set(segments.slice(-3).flatMap((s) => splitIdentifier(s)).map(stemWord)),
+    fileWords: distinctStems(splitIdentifier(file)),
+    folderWords: distinctStems(segments.slice(-3).flatMap((s) => splitIdentifier(s))),
     isTest: TEST_PATH.test(path),
     isVendored: VENDORED_PATH.test(path),
   };
@@ -285,15 +286,15 @@ function pathFactor({ fileWords, folderWords }: PathTraits, queryStems: Set<stri
   return (1 + PATH_WORDS_BOOST * overlap(fileWords, queryStems)) * (1 + (PATH_WORDS_BOOST / 2) * overlap(folderWords, queryStems));
 }
 
-/** Share of the query's words found in `words` (0..1). */
-function overlap(words: Set<string>, queryStems: Set<string>): number {
-  if (queryStems.size === 0 || words.size === 0) return 0;
-  // Both are sets: the smaller one is walked (a name has a few words, a query a few more).
+/** The distinct stems of some words. */
+function distinctStems(words: string[]): readonly string[] {
+  return [...new Set(words.map(stemWord))];
+}
+
+/** Share of the query's words found in `words` (distinct stems; 0..1). */
+function overlap(words: readonly string[], queryStems: Set<string>): number {
+  if (queryStems.size === 0 || words.length === 0) return 0;
   let found = 0;
-  if (words.size < queryStems.size) {
-    for (const w of words) if (queryStems.has(w)) found++;
-  } else {
-    for (const w of queryStems) if (words.has(w)) found++;
-  }
+  for (const w of words) if (queryStems.has(w)) found++;
   return found / queryStems.size;
 }
