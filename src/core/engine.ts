@@ -14,7 +14,7 @@ import { SymbolParser } from './parse/symbols';
 import { defaultCacheRoot, indexDirFor } from './index/cacheDir';
 import { IndexState, type StoredChunk } from './index/indexState';
 import { LexicalIndex } from './index/lexical';
-import { CorruptIndexError, IndexChangedError, IndexStore, KEEP, type PartContent } from './index/store';
+import { CorruptIndexError, IndexChangedError, IndexStore, type PartSource } from './index/store';
 import { VectorIndex } from './index/vectors';
 import { type IndexProgress, type IndexSummary, runIndexJob } from './indexer';
 import { inForeground } from './timeSlice';
@@ -240,11 +240,13 @@ export class Engine {
   }
 
   private async commit(store: IndexStore, state: IndexState, meta: ReturnType<Engine['expectedMeta']>): Promise<void> {
-    const parts: Record<string, PartContent | typeof KEEP> = {
-      lexical: await state.serializeLexical(),
-      catalog: await state.serializeCatalog(),
+    // Each part is serialized when the store comes to write it: one part's pieces in memory at a time.
+    const parts: Record<string, PartSource> = {
+      lexical: () => state.serializeLexical(),
+      catalog: () => state.serializeCatalog(),
     };
-    if (state.vectors) parts.vectors = await state.vectors.serialize();
+    const vectors = state.vectors;
+    if (vectors) parts.vectors = () => vectors.serialize();
     this.generation = (await store.commit(parts, { ...meta, root: this.root, modelSpec: this.options.model })).generation;
     this.unsaved = false;
   }

@@ -32,6 +32,12 @@ export const KEEP: unique symbol = Symbol('quarry.store.keep');
 
 /** A part's content: one buffer, or pieces written one after the other (no concatenated copy). */
 export type PartContent = Buffer | readonly Buffer[];
+/**
+ * A part to write: its content, or a function that makes it when the part's turn comes, so
+ * that only one part's pieces are in memory at a time (at 220k chunks the lexical and
+ * catalog pieces together were the peak of a whole index's RSS).
+ */
+export type PartSource = PartContent | (() => Promise<PartContent>);
 /** Checksums are computed in pieces of this size, with turns of the event loop between them. */
 const HASH_PIECE_BYTES = 4 * 1024 * 1024;
 
@@ -149,7 +155,7 @@ export class IndexStore {
    * longer belongs to it. On failure the previous generation stays current and the new
    * files are removed.
    */
-  async commit(parts: Record<string, PartContent | typeof KEEP>, meta: Record<string, unknown>): Promise<Manifest> {
+  async commit(parts: Record<string, PartSource | typeof KEEP>, meta: Record<string, unknown>): Promise<Manifest> {
     const lock = this.requireLock();
     await lock.assertHeld();
     const generation = Math.max(this.current?.generation ?? 0, this.highestGenerationOnDisk) + 1;
@@ -158,7 +164,8 @@ export class IndexStore {
     try {
       const entries: Record<string, PartEntry> = {};
       for (const [name, content] of Object.entries(parts)) {
-        entries[name] = content === KEEP ? this.keptEntry(name) : await this.writePart(name, generation, content, created);
+        if (content === KEEP) entries[name] = this.keptEntry(name);
+        else entries[name] = await this.writePart(name, generation, typeof content === 'function' ? await content() : content, created);
       }
       manifest = { formatVersion: STORE_FORMAT_VERSION, generation, createdAt: new Date().toISOString(), meta, parts: entries };
       await fsyncDirectory(this.dir); // the new files' names are durable before a manifest names them
