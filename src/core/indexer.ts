@@ -241,6 +241,9 @@ async function indexPrepared(job: IndexJob, prepared: PreparedFile[], summary: I
     indexMs += performance.now() - t;
     await slicer.yieldIfDue();
   }
+  const t = performance.now();
+  await job.state.foldLexicalTail(slicer);
+  indexMs += performance.now() - t;
   // 'index' is the lexical index and chunk metadata; 'vectors' the HNSW inserts within it.
   const vectorMs = job.state.vectorInsertMs - vectorMsBefore;
   phaseMs.vectors += Math.round(vectorMs);

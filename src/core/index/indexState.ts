@@ -31,6 +31,13 @@ const CATALOG_SLICE = 200;
 const CATALOG_VERSION = 2;
 /** Compact the lexical postings when this share of them belongs to removed chunks. */
 const COMPACT_DEAD_FRACTION = 0.2;
+/**
+ * ...and fold the tail of added postings into the base once it holds this many (16 bytes a
+ * posting, doubling as it grows): a checkpoint's compaction holds the tail and the new base
+ * at once, and a tail of everything since the last checkpoint made that the peak of a cold
+ * index's memory. Each fold copies the base once.
+ */
+const MAX_LEXICAL_TAIL = 2_000_000;
 
 /**
  * A chunk in the saved catalog: [slot, kind, name, container, doc, startLine, endLine,
@@ -141,6 +148,11 @@ export class IndexState {
   private allocateSlot(): number {
     const reused = this.freeSlots.pop();
     return reused ?? this.table.length;
+  }
+
+  /** Folds the lexical tail into the base when it has grown past MAX_LEXICAL_TAIL (with turns of the event loop). */
+  async foldLexicalTail(slicer = new TimeSlicer()): Promise<void> {
+    if (this.lexical.tailSize >= MAX_LEXICAL_TAIL) this.freeSlots = await this.lexical.compactCooperatively(slicer);
   }
 
   /**

@@ -143,6 +143,11 @@ export class LexicalIndex {
   }
 
   /** Fraction of postings that belong to removed chunks. */
+  /** Postings added since the base was last rebuilt. */
+  get tailSize(): number {
+    return this.tailLength;
+  }
+
   deadFraction(): number {
     return this.deadCount / Math.max(1, this.liveCount + this.deadCount);
   }
