@@ -80,3 +80,20 @@ test('writing the catalog gives the event loop turns between slices', async () =
   const { turns } = await countTurnsDuring(() => state.serializeCatalog(new TimeSlicer(0))); // a zero budget yields after every slice
   assert.ok(turns >= 2, `timers ran ${turns} times while the catalog was written`);
 });
+
+test('folding a long lexical tail into the base changes no search, and later files still index', async () => {
+  const state = buildState();
+  const queries = ['member3Of17', 'quoted backslash', 'Class40 member1', 'dir5 file'].map((q) => new Map(q.toLowerCase().split(' ').map((w) => [w, 1])));
+  // Slots only: folding also drops the removed file's postings, which counted in document frequencies.
+  const ranked = () => queries.map((q) => state.lexical.search(q, 20).map((hit) => hit.slot));
+  const before = ranked();
+  await state.foldLexicalTail(new TimeSlicer(), Number.MAX_SAFE_INTEGER);
+  assert.ok(state.lexical.tailSize > 0, 'under the limit, nothing is folded');
+  await state.foldLexicalTail(new TimeSlicer(), 1);
+  assert.equal(state.lexical.tailSize, 0);
+  assert.deepEqual(ranked(), before);
+  const added = chunk(FILES + 1, 2);
+  state.putFile({ path: added.path, language: 'typescript', size: 1, mtimeMs: 1, contentHash: 'new' }, [added]);
+  const [hit] = state.lexical.search(new Map([[added.name.toLowerCase(), 1]]), 1);
+  assert.equal(state.chunk(hit.slot)!.path, added.path);
+});

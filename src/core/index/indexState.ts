@@ -151,8 +151,8 @@ export class IndexState {
   }
 
   /** Folds the lexical tail into the base when it has grown past MAX_LEXICAL_TAIL (with turns of the event loop). */
-  async foldLexicalTail(slicer = new TimeSlicer()): Promise<void> {
-    if (this.lexical.tailSize >= MAX_LEXICAL_TAIL) this.freeSlots = await this.lexical.compactCooperatively(slicer);
+  async foldLexicalTail(slicer = new TimeSlicer(), maxTail = MAX_LEXICAL_TAIL): Promise<void> {
+    if (this.lexical.tailSize >= maxTail) this.freeSlots = await this.lexical.compactCooperatively(slicer);
   }
 
   /**
