@@ -165,21 +165,29 @@ interface PreparedFile extends PreparedChunks {
 }
 
 /**
- * Batch by batch: the next batch is read and parsed (on the pool's workers when there is a
- * pool) while this one is embedded and added to the index. phaseMs.parse is the time the
- * index waits for parsed batches; phaseMs.read the reads' own time, which overlaps it.
+ * Batch by batch: the next batch is read, parsed (on the pool's workers when there is a
+ * pool) and embedded while this one is added to the index. phaseMs.parse is the time the
+ * index waits for parsed batches, phaseMs.embed for their embeddings; phaseMs.read the
+ * reads' own time, which overlaps them.
  */
 async function indexChanged(job: IndexJob, changed: DiscoveredFile[], pool: ParsePool | undefined, summary: IndexSummary, phaseMs: Record<string, number>): Promise<void> {
   let lastCheckpoint = Date.now();
   let lastCheckpointMs = 0;
   const batchAt = (i: number) => {
-    const pending = prepareBatch(job, changed.slice(i, i + FILE_BATCH), pool, summary, phaseMs);
+    const pending = prepareBatch(job, changed.slice(i, i + FILE_BATCH), pool, summary, phaseMs).then((prepared) => {
+      // A batch is embedded as soon as it is parsed: the embedding workers run while this
+      // thread adds the batch before it to the index (at 220k chunks the index had waited
+      // for embeddings a third of its time).
+      const vectors = job.embedder ? embedPrepared(job, prepared) : undefined;
+      vectors?.catch(() => undefined); // awaited in indexPrepared
+      return { prepared, vectors };
+    });
     pending.catch(() => undefined); // awaited below; this only keeps an abandoned batch's failure quiet
     return pending;
   };
   // With a pool, several batches are in flight so that no worker waits for the slowest file of a batch.
   const ahead = pool ? pool.size * BATCHES_AHEAD_PER_WORKER : 1;
-  const inFlight: Promise<PreparedFile[]>[] = [];
+  const inFlight: Promise<{ prepared: PreparedFile[]; vectors?: Promise<Float32Array[][]> }>[] = [];
   let queued = 0;
   const refill = () => {
     for (; inFlight.length < ahead && queued < changed.length; queued += FILE_BATCH) inFlight.push(batchAt(queued));
@@ -187,9 +195,9 @@ async function indexChanged(job: IndexJob, changed: DiscoveredFile[], pool: Pars
   refill();
   for (let i = 0; i < changed.length; i += FILE_BATCH) {
     job.signal?.throwIfAborted();
-    const prepared = await timed(phaseMs, 'parse', () => inFlight.shift()!);
+    const { prepared, vectors } = await timed(phaseMs, 'parse', () => inFlight.shift()!);
     refill();
-    await indexPrepared(job, prepared, summary, phaseMs);
+    await indexPrepared(job, prepared, vectors, summary, phaseMs);
     job.onProgress?.({ phase: 'index', done: Math.min(i + FILE_BATCH, changed.length), total: changed.length });
     if (Date.now() - lastCheckpoint > Math.max(CHECKPOINT_INTERVAL_MS, CHECKPOINT_COST_FACTOR * lastCheckpointMs)) {
       const t = Date.now();
@@ -228,8 +236,11 @@ async function prepareBatch(
   return prepared;
 }
 
-async function indexPrepared(job: IndexJob, prepared: PreparedFile[], summary: IndexSummary, phaseMs: Record<string, number>): Promise<void> {
-  const vectors = job.embedder ? await timed(phaseMs, 'embed', () => embedPrepared(job, prepared)) : undefined;
+/** Adds a batch to the index once its embeddings (`embedding`, when there is a model) are done. */
+async function indexPrepared(
+  job: IndexJob, prepared: PreparedFile[], embedding: Promise<Float32Array[][]> | undefined, summary: IndexSummary, phaseMs: Record<string, number>,
+): Promise<void> {
+  const vectors = embedding ? await timed(phaseMs, 'embed', () => embedding) : undefined;
   const slicer = new TimeSlicer();
   const vectorMsBefore = job.state.vectorInsertMs;
   let indexMs = 0;
