@@ -34,8 +34,7 @@ export const KEEP: unique symbol = Symbol('quarry.store.keep');
 export type PartContent = Buffer | readonly Buffer[];
 /**
  * A part to write: its content, or a function that makes it when the part's turn comes, so
- * that only one part's pieces are in memory at a time (at 220k chunks the lexical and
- * catalog pieces together were the peak of a whole index's RSS).
+ * that one part's pieces are in memory at a time rather than all of them.
  */
 export type PartSource = PartContent | (() => Promise<PartContent>);
 /** Checksums are computed in pieces of this size, with turns of the event loop between them. */
