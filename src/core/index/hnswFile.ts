@@ -121,19 +121,11 @@ export async function expandGraph(reader: BufferReader, graphDim: number, labels
   const handle = await fs.open(file, 'w');
   try {
     await handle.write(header);
-    const perWrite = Math.max(1, Math.floor(PIECE_BYTES / layout.recordSize));
-    for (let first = 0; first < layout.count; first += perWrite) {
-      const n = Math.min(perWrite, layout.count - first);
-      const out = Buffer.alloc(n * layout.recordSize);
-      for (let i = 0; i < n; i++) {
-        const at = i * layout.recordSize;
-        const label = labels[first + i];
-        readLinks(reader, out, at, first + i, layout.dataOffset);
-        writeVector(label, out, at + layout.dataOffset);
-        out.writeBigUInt64LE(BigInt(label), at + layout.labelOffset);
-      }
-      await handle.write(out);
-    }
+    await writeRecords(handle, layout, (id, out, at) => {
+      readLinks(reader, out, at, id, layout.dataOffset);
+      writeVector(labels[id], out, at + layout.dataOffset);
+      out.writeBigUInt64LE(BigInt(labels[id]), at + layout.labelOffset);
+    });
     // Upper levels: most elements have none (a zero size).
     let batch: Buffer[] = [];
     for (let id = 0; id < layout.count; id++) {
@@ -164,22 +156,26 @@ export async function expandStrippedGraph(stripped: Buffer, graphDim: number, wr
   const handle = await fs.open(file, 'w');
   try {
     await handle.write(stripped.subarray(0, HNSW_HEADER_BYTES));
-    const perWrite = Math.max(1, Math.floor(PIECE_BYTES / layout.recordSize));
-    for (let first = 0; first < layout.count; first += perWrite) {
-      const n = Math.min(perWrite, layout.count - first);
-      const out = Buffer.alloc(n * layout.recordSize);
-      for (let i = 0; i < n; i++) {
-        const from = HNSW_HEADER_BYTES + (first + i) * kept;
-        const to = i * layout.recordSize;
-        stripped.copy(out, to, from, from + layout.dataOffset);
-        stripped.copy(out, to + layout.labelOffset, from + layout.dataOffset, from + kept);
-        writeVector(Number(out.readBigUInt64LE(to + layout.labelOffset)), out, to + layout.dataOffset);
-      }
-      await handle.write(out);
-    }
+    await writeRecords(handle, layout, (id, out, at) => {
+      const from = HNSW_HEADER_BYTES + id * kept;
+      stripped.copy(out, at, from, from + layout.dataOffset);
+      stripped.copy(out, at + layout.labelOffset, from + layout.dataOffset, from + kept);
+      writeVector(Number(out.readBigUInt64LE(at + layout.labelOffset)), out, at + layout.dataOffset);
+    });
     await handle.write(stripped.subarray(recordsEnd));
   } finally {
     await handle.close();
+  }
+}
+
+/** Writes the level-0 records, a piece of whole records at a time, each made by `fill(id, out, at)`. */
+async function writeRecords(handle: fs.FileHandle, layout: GraphLayout, fill: (id: number, out: Buffer, at: number) => void): Promise<void> {
+  const perWrite = Math.max(1, Math.floor(PIECE_BYTES / layout.recordSize));
+  for (let first = 0; first < layout.count; first += perWrite) {
+    const n = Math.min(perWrite, layout.count - first);
+    const out = Buffer.alloc(n * layout.recordSize);
+    for (let i = 0; i < n; i++) fill(first + i, out, i * layout.recordSize);
+    await handle.write(out);
   }
 }
 
