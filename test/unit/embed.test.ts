@@ -188,8 +188,8 @@ test('BYO config falls back to sentence-transformers files; missing files are na
   await assert.rejects(createEmbedder({ model: path.join(dir, 'nope'), log: quiet }), /model folder not found/);
 });
 
-test('extra workers start while batches queue, stop once idle, and embed the same vectors', async () => {
-  const own = await createEmbedder({ model: FIXTURE, provider: 'cpu', threads: 1, workers: 2, idleWorkerMs: 200, log: quiet });
+test('extra workers start when batches wait, stop once idle, and embed the same vectors', async () => {
+  const own = await createEmbedder({ model: FIXTURE, provider: 'cpu', threads: 1, workers: 2, idleWorkerMs: 200, growAfterMs: 20, log: quiet });
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   try {
     assert.equal(own.workerCount(), 1, 'one worker until there is a queue');
@@ -210,6 +210,17 @@ test('extra workers start while batches queue, stop once idle, and embed the sam
     assert.equal(own.workerCount(), 1, 'the extra worker stopped once idle');
     const again = await own.embedDocuments(texts.slice(0, 5));
     again.forEach((v, i) => assert.ok(maxDiff(v, reference[i]) < 1e-6));
+  } finally {
+    await own.dispose();
+  }
+});
+
+test('a queue that drains before batches have waited long does not start another worker', async () => {
+  const own = await createEmbedder({ model: FIXTURE, provider: 'cpu', threads: 1, workers: 2, growAfterMs: 60_000, log: quiet });
+  try {
+    const texts = Array.from({ length: 64 * 20 }, (_, i) => words(30, `w${i}`));
+    assert.equal((await own.embedDocuments(texts)).length, texts.length);
+    assert.equal(own.workerCount(), 1);
   } finally {
     await own.dispose();
   }

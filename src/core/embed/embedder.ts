@@ -3,8 +3,8 @@
  * event loop. Batches go to worker threads (each with its own onnxruntime session); query
  * batches jump ahead of queued document batches; an AbortSignal rejects a request at once
  * and drops its queued batches (a batch already running finishes and is thrown away).
- * One worker is kept; more are started while batches queue up (a first index) and stopped
- * once idle, since each holds its own copy of the model.
+ * One worker is kept; more are started when batches wait too long (the workers fall behind)
+ * and stopped once idle, since each holds its own copy of the model.
  */
 import os from 'node:os';
 import { Job, TaskQueue, type Task } from './jobs';
@@ -39,6 +39,8 @@ export interface EmbedderSpec {
   batchSize?: number;
   /** An extra worker idle this long is stopped (default IDLE_WORKER_MS). */
   idleWorkerMs?: number;
+  /** An extra worker starts once a batch has waited this long (default GROW_AFTER_MS). */
+  growAfterMs?: number;
   log?: (level: 'info' | 'warn', message: string) => void;
 }
 
@@ -58,6 +60,16 @@ function defaultParallelism(kind: ModelSource['kind'], spec: EmbedderSpec): { wo
   const workers = Math.max(1, spec.workers ?? (kind === 'featurized' ? Math.min(cores, MAX_FEATURIZED_WORKERS) : 1));
   return { workers, threads: Math.max(1, spec.threads ?? Math.floor(cores / workers)) };
 }
+
+/**
+ * An extra worker starts only once a batch has waited this long. Starting one costs ~120 ms
+ * of CPU (its own copy of the model, a cold JIT), more than a short queue takes to drain;
+ * and on a first index one worker embeds faster than the main thread parses (2,342 chunks:
+ * 90 ms warm), so the parser, not the embedder, sets the pace. Measured on a 2-core
+ * machine, the first batches of one repository: one worker 123-134 ms of wall time, two
+ * 169-189 ms (the second worker's start competing for the cores).
+ */
+const GROW_AFTER_MS = 250;
 
 /** Restarts of crashed workers before the embedder gives up. */
 const MAX_RESTARTS = 3;
@@ -80,7 +92,8 @@ export async function createEmbedder(spec: EmbedderSpec): Promise<Embedder> {
   const pinned: WorkerInit = { ...init, provider: info.provider as ProviderChoice };
   log('info', `embedding with ${info.modelId} (dim ${info.dim}) on ${info.provider}, up to ${workers} worker(s) x ${init.threads} thread(s)`);
   return new PooledEmbedder(info, pinned, first.handle, {
-    maxWorkers: workers, batchSize: spec.batchSize ?? DEFAULT_BATCH_SIZE, idleWorkerMs: spec.idleWorkerMs ?? IDLE_WORKER_MS, log,
+    maxWorkers: workers, batchSize: spec.batchSize ?? DEFAULT_BATCH_SIZE, idleWorkerMs: spec.idleWorkerMs ?? IDLE_WORKER_MS,
+    growAfterMs: spec.growAfterMs ?? GROW_AFTER_MS, log,
   });
 }
 
@@ -88,6 +101,7 @@ interface PoolSettings {
   maxWorkers: number;
   batchSize: number;
   idleWorkerMs: number;
+  growAfterMs: number;
   log: NonNullable<EmbedderSpec['log']>;
 }
 
@@ -104,6 +118,8 @@ class PooledEmbedder implements Embedder {
   /** Set when an extra worker failed to start: the pool goes on with what it has. */
   private cannotGrow = false;
   private readonly idleTimers = new Map<WorkerHandle, NodeJS.Timeout>();
+  /** Set while the pool waits to see whether queued batches wait long enough to grow it. */
+  private growCheck: NodeJS.Timeout | undefined;
 
   constructor(
     readonly info: EmbedderInfo,
@@ -148,6 +164,7 @@ class PooledEmbedder implements Embedder {
     for (const task of this.running) task.job.fail(this.broken);
     for (const timer of this.idleTimers.values()) clearTimeout(timer);
     this.idleTimers.clear();
+    clearTimeout(this.growCheck);
     await Promise.all([...this.all].map((w) => w.terminate()));
     this.all.clear();
     this.idle.length = 0;
@@ -171,7 +188,7 @@ class PooledEmbedder implements Embedder {
     });
   }
 
-  /** Gives queued tasks to idle workers; starts another worker while tasks wait for one. */
+  /** Gives queued tasks to idle workers; starts another worker when tasks wait too long for one. */
   private pump(): void {
     while (this.idle.length > 0) {
       const task = this.queue.next();
@@ -189,7 +206,19 @@ class PooledEmbedder implements Embedder {
         this.pump();
       });
     }
-    if (this.queue.size > 0 && !this.broken && !this.cannotGrow && this.all.size + this.starting < this.settings.maxWorkers) this.grow();
+    if (this.queue.size > 0 && !this.broken && !this.cannotGrow && this.all.size + this.starting < this.settings.maxWorkers) this.growIfBehind();
+  }
+
+  /** Grows the pool if a queued batch has waited GROW_AFTER_MS; else looks again when one would have. */
+  private growIfBehind(): void {
+    const waited = this.queue.longestWaitMs();
+    if (waited >= this.settings.growAfterMs) return this.grow();
+    if (this.growCheck) return;
+    this.growCheck = setTimeout(() => {
+      this.growCheck = undefined;
+      this.pump();
+    }, this.settings.growAfterMs - waited);
+    this.growCheck.unref();
   }
 
   private grow(): void {

@@ -49,9 +49,19 @@ export interface Task {
 export class TaskQueue {
   private readonly urgent: Task[] = [];
   private readonly normal: Task[] = [];
+  /** When each queued task was pushed (performance.now()). */
+  private readonly queuedAt = new WeakMap<Task, number>();
 
   push(task: Task): void {
+    this.queuedAt.set(task, performance.now());
     (task.role === 'query' ? this.urgent : this.normal).push(task);
+  }
+
+  /** How long the longest-waiting wanted task has waited, in ms (0 when none waits). */
+  longestWaitMs(): number {
+    const waiting = [...this.urgent, ...this.normal].filter((t) => !t.job.settled);
+    const oldest = Math.min(...waiting.map((t) => this.queuedAt.get(t) ?? Infinity));
+    return Number.isFinite(oldest) ? performance.now() - oldest : 0;
   }
 
   /** The next task whose job still wants it. */
