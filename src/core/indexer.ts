@@ -99,6 +99,9 @@ export async function runIndexJob(job: IndexJob): Promise<IndexSummary> {
   } finally {
     await pool?.close();
   }
+  const graphMsBefore = job.state.vectorInsertMs;
+  await job.state.catchUpVectorGraph(); // an index loaded while its graph was being built
+  phaseMs.vectors += Math.round(job.state.vectorInsertMs - graphMsBefore);
   job.onProgress?.({ phase: 'save', done: 0, total: 1 });
   await timed(phaseMs, 'save', job.checkpoint);
   for (const reason of job.state.skipped.values()) summary.skipped[reason] = (summary.skipped[reason] ?? 0) + 1;
@@ -254,6 +257,7 @@ async function indexPrepared(
   }
   const t = performance.now();
   await job.state.foldLexicalTail(slicer);
+  await job.state.catchUpVectorGraph(slicer);
   indexMs += performance.now() - t;
   // 'index' is the lexical index and chunk metadata; 'vectors' the HNSW inserts within it.
   const vectorMs = job.state.vectorInsertMs - vectorMsBefore;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { graphDimFor, VectorIndex } from '../../src/core/index/vectors';
+import { graphDimFor, VectorIndex, type VectorIndexOptions } from '../../src/core/index/vectors';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { seededRandom } from '../reliability/helpers'; // mulberry32: failures reproduce
@@ -40,19 +40,25 @@ function recallAtK(index: VectorIndex, data: Map<number, Float32Array>, queries:
   return hits / (queries.length * K);
 }
 
-function build(): { index: VectorIndex; data: Map<number, Float32Array> } {
-  const index = new VectorIndex(DIM);
+/** A small index scans its vectors; a larger one (here: any) builds a graph. */
+const MODES = [{ name: 'exact scan', opts: {} }, { name: 'graph', opts: { exactLimit: 0 } }];
+
+async function build(opts: VectorIndexOptions): Promise<{ index: VectorIndex; data: Map<number, Float32Array> }> {
+  const index = new VectorIndex(DIM, opts);
   const data = new Map<number, Float32Array>();
   // More than the initial capacity, so the index must grow on its own.
   unitVectors(COUNT, 1).forEach((v, i) => {
     index.add(i, v);
     data.set(i, v);
   });
+  await index.catchUpGraph();
+  assert.equal(index.graphPending, false);
   return { index, data };
 }
 
-test('search matches brute force (recall@10 >= 0.95) and scores are cosine similarities', () => {
-  const { index, data } = build();
+for (const { name, opts } of MODES) {
+test(`${name}: search matches brute force (recall@10 >= 0.95) and scores are cosine similarities`, async () => {
+  const { index, data } = await build(opts);
   assert.equal(index.size(), COUNT);
   const queries = unitVectors(QUERIES, 2);
   assert.ok(recallAtK(index, data, queries) >= 0.95);
@@ -65,8 +71,8 @@ test('search matches brute force (recall@10 >= 0.95) and scores are cosine simil
   assert.ok(Math.abs(self.score - 1) < 1e-3);
 });
 
-test('removed labels disappear, can be re-added with a new vector, and filters apply', () => {
-  const { index, data } = build();
+test(`${name}: removed labels disappear, can be re-added with a new vector, and filters apply`, async () => {
+  const { index, data } = await build(opts);
   const removed = [...Array(500).keys()].map((i) => i * 3);
   for (const label of removed) {
     index.remove(label);
@@ -94,8 +100,8 @@ test('removed labels disappear, can be re-added with a new vector, and filters a
   assert.deepEqual(index.search(queries[0], K, (label) => label >= 1 && label <= 2).map((h) => h.label).sort(), [1, 2]);
 });
 
-test('serialize and deserialize keep vectors, deletions and recall', async () => {
-  const { index, data } = build();
+test(`${name}: serialize and deserialize keep vectors, deletions and recall`, async () => {
+  const { index, data } = await build(opts);
   for (let label = 0; label < 100; label++) {
     index.remove(label);
     data.delete(label);
@@ -112,6 +118,69 @@ test('serialize and deserialize keep vectors, deletions and recall', async () =>
   copy.add(COUNT + 10, v);
   assert.equal(copy.size(), index.size() + 2);
   await assert.rejects(VectorIndex.deserialize(Buffer.concat(await index.serialize()), DIM + 1), /dimension/);
+  // Saved again, a loaded index writes the same bytes.
+  const saved = Buffer.concat(await index.serialize());
+  assert.deepEqual(Buffer.concat(await (await VectorIndex.deserialize(saved, DIM, opts)).serialize()), saved);
+});
+}
+
+test('an index that outgrows the exact scan builds its graph, answering by scan meanwhile', async () => {
+  const limit = 1000;
+  const index = new VectorIndex(DIM, { exactLimit: limit });
+  const data = new Map<number, Float32Array>();
+  const vectors = unitVectors(COUNT, 12);
+  const add = (label: number) => {
+    index.add(label, vectors[label]);
+    data.set(label, vectors[label]);
+  };
+  for (let label = 0; label <= limit; label++) add(label);
+  assert.equal(index.graphPending, true, 'one more than the limit starts the graph');
+  const queries = unitVectors(QUERIES, 13);
+  assert.ok(recallAtK(index, data, queries) >= 0.99, 'the scan answers while the graph is pending');
+  const pendingSave = Buffer.concat(await index.serialize());
+  for (let label = 0; label < 50; label++) {
+    index.remove(label);
+    data.delete(label);
+  }
+  for (let label = limit + 1; label < COUNT; label++) add(label);
+  let turns = 0;
+  await index.catchUpGraph(async () => void turns++);
+  assert.ok(turns > 10, 'the graph is built in steps');
+  assert.equal(index.graphPending, false);
+  assert.ok(recallAtK(index, data, queries) >= 0.95);
+  assert.equal(index.size(), COUNT - 50);
+  assert.ok(index.search(queries[0], K).every((h) => h.label >= 50));
+
+  // Saved while the graph was pending, the index has no graph: it is started again on load.
+  const loaded = await VectorIndex.deserialize(pendingSave, DIM, { exactLimit: limit });
+  assert.equal(loaded.size(), limit + 1);
+  assert.equal(loaded.graphPending, true);
+  await loaded.catchUpGraph();
+  assert.equal(loaded.getVector(7)!.length, DIM);
+  assert.equal(loaded.search(vectors[7], 1)[0].label, 7);
+});
+
+test('the exact scan forgets removed labels and takes them back, whatever their position', () => {
+  const index = new VectorIndex(DIM);
+  const vectors = unitVectors(1100, 14);
+  // The last label added is removed and added back (hnswlib's own removal loses such a label).
+  for (let label = 0; label < 10; label++) index.add(label, vectors[label]);
+  index.remove(9);
+  assert.ok(index.search(vectors[9], 10).every((h) => h.label !== 9));
+  assert.equal(index.search(vectors[9], 10).length, 9, 'k beyond the live vectors gives what there is');
+  index.add(9, vectors[9]);
+  index.add(10, vectors[10]);
+  assert.equal(index.search(vectors[9], 1)[0].label, 9);
+  assert.equal(index.search(vectors[10], 1)[0].label, 10);
+  // Past the scan's first capacity, with labels removed and reused on the way.
+  for (let label = 11; label < 1100; label++) {
+    index.add(label, vectors[label]);
+    if (label % 5 === 0) index.remove(label - 3);
+  }
+  for (let label = 0; label < 1100; label += 37) {
+    const top = index.search(vectors[label], 1)[0];
+    assert.equal(top?.label === label, index.has(label), `label ${label}`);
+  }
 });
 
 test('empty index, k larger than the index, and wrong dimensions', async () => {
@@ -140,7 +209,7 @@ test('a Matryoshka model gets a graph over a prefix; candidates are re-scored wi
     const norm = Math.hypot(...v);
     return v.map((x) => x / norm);
   };
-  const index = new VectorIndex(wide, { matryoshkaDims: [64, 128, 256] });
+  const index = new VectorIndex(wide, { matryoshkaDims: [64, 128, 256], exactLimit: 0 });
   assert.equal(index.graphDim, 64);
   const data = new Map<number, Float32Array>();
   for (let i = 0; i < 2000; i++) {
@@ -148,6 +217,7 @@ test('a Matryoshka model gets a graph over a prefix; candidates are re-scored wi
     index.add(i, v);
     data.set(i, v);
   }
+  await index.catchUpGraph();
   const queries = Array.from({ length: 50 }, make);
   let hits = 0;
   for (const q of queries) {
@@ -168,9 +238,17 @@ test('a Matryoshka model gets a graph over a prefix; candidates are re-scored wi
   assert.deepEqual(copy.search(queries[0], K), index.search(queries[0], K));
 });
 
-test('the graph is saved compactly and loads back exactly; an index saved by format 3 still loads', async () => {
-  const fresh = new VectorIndex(FIXTURE_DIM);
-  fixtureOperations(fresh);
+test('the graph is saved compactly and loads back exactly; indexes saved by formats 3 and 4 still load', async () => {
+  const fresh = new VectorIndex(FIXTURE_DIM, { exactLimit: 0 });
+  // Every add goes into the graph at once, as with the build that wrote format 3.
+  fixtureOperations({
+    add: (label, v) => {
+      fresh.add(label, v);
+      void fresh.catchUpGraph(); // a backlog of one: done before it returns
+    },
+    remove: (label) => fresh.remove(label),
+  });
+  assert.equal(fresh.graphPending, false);
   const saved = Buffer.concat(await fresh.serialize());
   const copy = await VectorIndex.deserialize(saved, FIXTURE_DIM);
   assert.deepEqual(Buffer.concat(await copy.serialize()), saved, 'saving a loaded index writes the same bytes');
@@ -182,4 +260,11 @@ test('the graph is saved compactly and loads back exactly; an index saved by for
   for (let label = 0; label < 300; label++) assert.deepEqual(old.getVector(label), fresh.getVector(label));
   // Loaded, both graphs route on the int8 vectors (the fresh one on the floats it was given): the same links give the same answers.
   for (const q of fixtureVectors(20, 23)) assert.deepEqual(old.search(q, K), copy.search(q, K));
+
+  // Format 4 (the previous build's, written from the same operations) loads to the same index.
+  const formatFour = await VectorIndex.deserialize(await fs.readFile(path.join(__dirname, '..', 'fixtures', 'vectors', 'format-4.bin')), FIXTURE_DIM);
+  assert.equal(formatFour.size(), fresh.size());
+  assert.equal(formatFour.graphPending, false);
+  for (let label = 0; label < 300; label++) assert.deepEqual(formatFour.getVector(label), fresh.getVector(label));
+  for (const q of fixtureVectors(20, 23)) assert.deepEqual(formatFour.search(q, K), old.search(q, K));
 });

@@ -156,6 +156,21 @@ export class IndexState {
   }
 
   /**
+   * Adds to the vector graph what it lacks (the index just outgrew its exact scan, or was
+   * loaded so), with turns of the event loop; the work counts as vector insert time.
+   */
+  async catchUpVectorGraph(slicer = new TimeSlicer()): Promise<void> {
+    if (!this.vectors?.graphPending) return;
+    let t = performance.now();
+    await this.vectors.catchUpGraph(async () => {
+      this.vectorInsertMs += performance.now() - t;
+      await slicer.yieldIfDue();
+      t = performance.now();
+    });
+    this.vectorInsertMs += performance.now() - t;
+  }
+
+  /**
    * The lexical part, compacted first so that no removed chunk's postings are saved; both
    * with turns of the event loop between steps, so that searches go on during a checkpoint.
    */
