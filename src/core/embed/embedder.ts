@@ -71,6 +71,13 @@ function defaultParallelism(kind: ModelSource['kind'], spec: EmbedderSpec): { wo
  */
 const GROW_AFTER_MS = 250;
 
+/**
+ * Batches a worker has in hand at once: the next one is already there when one finishes,
+ * so the worker does not wait for this thread (busy parsing during an index) to hand it
+ * one. A query waits behind at most this many less one (a few ms each).
+ */
+const TASKS_PER_WORKER = 3;
+
 /** Restarts of crashed workers before the embedder gives up. */
 const MAX_RESTARTS = 3;
 
@@ -107,8 +114,8 @@ interface PoolSettings {
 
 class PooledEmbedder implements Embedder {
   private readonly queue = new TaskQueue();
-  private readonly idle: WorkerHandle[];
-  private readonly all = new Set<WorkerHandle>();
+  /** Live workers, with the number of tasks each has in hand. */
+  private readonly workers = new Map<WorkerHandle, number>();
   /** Tasks handed to a worker and not yet answered. */
   private readonly running = new Set<Task>();
   private restarts = 0;
@@ -127,7 +134,6 @@ class PooledEmbedder implements Embedder {
     first: WorkerHandle,
     private readonly settings: PoolSettings,
   ) {
-    this.idle = [first];
     this.adopt(first);
   }
 
@@ -155,7 +161,7 @@ class PooledEmbedder implements Embedder {
   }
 
   workerCount(): number {
-    return this.all.size;
+    return this.workers.size;
   }
 
   async dispose(): Promise<void> {
@@ -165,9 +171,8 @@ class PooledEmbedder implements Embedder {
     for (const timer of this.idleTimers.values()) clearTimeout(timer);
     this.idleTimers.clear();
     clearTimeout(this.growCheck);
-    await Promise.all([...this.all].map((w) => w.terminate()));
-    this.all.clear();
-    this.idle.length = 0;
+    await Promise.all([...this.workers.keys()].map((w) => w.terminate()));
+    this.workers.clear();
   }
 
   private submit(size: number, signal: AbortSignal | undefined, split: (job: Job) => Task[]): Promise<Float32Array[]> {
@@ -188,25 +193,42 @@ class PooledEmbedder implements Embedder {
     });
   }
 
-  /** Gives queued tasks to idle workers; starts another worker when tasks wait too long for one. */
+  /** Gives queued tasks to workers with room for them; starts another worker when tasks wait too long for one. */
   private pump(): void {
-    while (this.idle.length > 0) {
+    for (let worker = this.leastLoaded(); worker; worker = this.leastLoaded()) {
       const task = this.queue.next();
       if (!task) break;
-      const worker = this.idle.pop()!;
-      clearTimeout(this.idleTimers.get(worker));
-      this.idleTimers.delete(worker);
-      this.running.add(task);
-      worker.run(task.texts, task.role).then(
-        (flat) => task.job.complete(task.indices, flat),
-        (err: Error) => task.job.fail(err),
-      ).finally(() => {
-        this.running.delete(task);
-        if (!worker.dead && this.all.has(worker)) this.goIdle(worker);
-        this.pump();
-      });
+      this.dispatch(worker, task);
     }
-    if (this.queue.size > 0 && !this.broken && !this.cannotGrow && this.all.size + this.starting < this.settings.maxWorkers) this.growIfBehind();
+    if (this.queue.size > 0 && !this.broken && !this.cannotGrow && this.workers.size + this.starting < this.settings.maxWorkers) this.growIfBehind();
+  }
+
+  /** The live worker with the fewest tasks in hand, if it has room for another. */
+  private leastLoaded(): WorkerHandle | undefined {
+    let best: WorkerHandle | undefined;
+    for (const [worker, load] of this.workers) {
+      if (load < TASKS_PER_WORKER && !worker.dead && (!best || load < this.workers.get(best)!)) best = worker;
+    }
+    return best;
+  }
+
+  private dispatch(worker: WorkerHandle, task: Task): void {
+    clearTimeout(this.idleTimers.get(worker));
+    this.idleTimers.delete(worker);
+    this.workers.set(worker, this.workers.get(worker)! + 1);
+    this.running.add(task);
+    worker.run(task.texts, task.role).then(
+      (flat) => task.job.complete(task.indices, flat),
+      (err: Error) => task.job.fail(err),
+    ).finally(() => {
+      this.running.delete(task);
+      const load = this.workers.get(worker);
+      if (load !== undefined && !worker.dead) {
+        this.workers.set(worker, load - 1);
+        if (load === 1) this.stopIfIdle(worker);
+      }
+      this.pump();
+    });
   }
 
   /** Grows the pool if a queued batch has waited GROW_AFTER_MS; else looks again when one would have. */
@@ -227,25 +249,22 @@ class PooledEmbedder implements Embedder {
       this.starting--;
       if (this.broken) return void handle.terminate();
       this.adopt(handle);
-      this.goIdle(handle);
+      this.stopIfIdle(handle);
       this.pump();
     }, (err: Error) => {
       this.starting--;
       this.cannotGrow = true;
-      this.settings.log('warn', `an extra embedding worker did not start (${err.message}); going on with ${this.all.size}`);
+      this.settings.log('warn', `an extra embedding worker did not start (${err.message}); going on with ${this.workers.size}`);
     });
   }
 
   /** An idle worker beyond the first is stopped if it stays idle. */
-  private goIdle(worker: WorkerHandle): void {
-    this.idle.push(worker);
-    if (this.all.size <= 1) return;
+  private stopIfIdle(worker: WorkerHandle): void {
+    if (this.workers.size <= 1) return;
     const timer = setTimeout(() => {
       this.idleTimers.delete(worker);
-      const at = this.idle.indexOf(worker);
-      if (at < 0 || this.all.size <= 1) return;
-      this.idle.splice(at, 1);
-      this.all.delete(worker);
+      if (this.workers.get(worker) !== 0 || this.workers.size <= 1) return;
+      this.workers.delete(worker);
       void worker.terminate();
     }, this.settings.idleWorkerMs);
     timer.unref();
@@ -253,19 +272,17 @@ class PooledEmbedder implements Embedder {
   }
 
   private adopt(worker: WorkerHandle): void {
-    this.all.add(worker);
+    this.workers.set(worker, 0);
     worker.whenDead((cause) => this.replace(worker, cause));
   }
 
   /** A crashed worker fails its own batch; a replacement takes over the queue. */
   private replace(worker: WorkerHandle, cause: Error): void {
-    this.all.delete(worker);
-    const i = this.idle.indexOf(worker);
-    if (i >= 0) this.idle.splice(i, 1);
+    this.workers.delete(worker);
     if (this.broken) return;
     if (this.restarts >= MAX_RESTARTS) {
       this.broken = new Error(`embedding workers keep crashing: ${cause.message}`);
-      if (this.all.size === 0) this.queue.failAll(this.broken);
+      if (this.workers.size === 0) this.queue.failAll(this.broken);
       return;
     }
     this.restarts++;
@@ -273,11 +290,11 @@ class PooledEmbedder implements Embedder {
     WorkerHandle.start(this.init).then(({ handle }) => {
       if (this.broken) return void handle.terminate();
       this.adopt(handle);
-      this.goIdle(handle);
+      this.stopIfIdle(handle);
       this.pump();
     }, (err: Error) => {
       this.broken = err;
-      if (this.all.size === 0) this.queue.failAll(err);
+      if (this.workers.size === 0) this.queue.failAll(err);
     });
   }
 }
