@@ -6,7 +6,6 @@
  * Tasks: 'index' (cold index, no-op re-index, edit-to-searchable, warm queries, reopen,
  * sizes) and 'parse' (tree-sitter alone over the same files, for the side-by-side ratio).
  */
-import '../../src/core/wasmFlags';
 import { promises as fs } from 'node:fs';
 import { measureIndex, type IndexTask } from './measureIndex';
 import { measureParse, type ParseTask } from './measureParse';

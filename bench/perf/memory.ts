@@ -9,7 +9,6 @@
  * --reopen: measure an index loaded from disk (the state a restarted engine has) instead
  * of the one just built.
  */
-import '../../src/core/wasmFlags';
 import v8 from 'node:v8';
 import { Engine } from '../../src/core/engine';
 import type { IndexState } from '../../src/core/index/indexState';

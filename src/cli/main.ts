@@ -1,7 +1,6 @@
 /**
  * `quarry`: the engine from the command line — index, search, similar, stats.
  */
-import '../core/wasmFlags';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createInterface } from 'node:readline';
 import { createReadStream } from 'node:fs';

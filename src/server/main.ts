@@ -2,7 +2,6 @@
  * The engine process: JSON-RPC over stdio, started by the extension with VS Code's own
  * Node. It only ever talks to its parent through the pipes it was given.
  */
-import '../core/wasmFlags';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import * as protocol from './protocol';
 import { Workspace } from './workspace';

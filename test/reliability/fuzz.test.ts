@@ -6,7 +6,6 @@
  * input accounted for as indexed or skipped with a reason.
  * QUARRY_FUZZ_ROUNDS=N runs N inputs per (language, mutator) instead of 1; QUARRY_TEST_SEED picks the seed.
  */
-import '../../src/core/wasmFlags';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -2,7 +2,6 @@
  * Parse pool worker thread (bundled as dist/parseWorker.js): its own tree-sitter runtime
  * and grammars; prepares one file per message (see prepareChunks) and posts the result back.
  */
-import '../wasmFlags';
 import { parentPort } from 'node:worker_threads';
 import { SymbolParser } from '../parse/symbols';
 import { prepareChunks } from './prepareChunks';
