@@ -24,6 +24,7 @@ export async function measureParse(task: ParseTask): Promise<ParseResult> {
   const start = performance.now();
   const parser = await SymbolParser.create();
   const { files } = await discoverFiles(task.root);
+  parser.expectSourceBytes(files.reduce((bytes, f) => bytes + f.size, 0)); // as the indexer does
   const discoverMs = since(start);
   let readMs = 0;
   let parseMs = 0;

@@ -92,6 +92,7 @@ export async function runIndexJob(job: IndexJob): Promise<IndexSummary> {
 
   const changed = discovery.files.filter((f) => !isUnchanged(job.state, f));
   summary.unchangedFiles = discovery.files.length - changed.length;
+  job.parser.expectSourceBytes(changed.reduce((bytes, f) => bytes + f.size, 0));
   const workers = job.parseWorkers ?? DEFAULT_PARSE_WORKERS;
   const pool = workers > 0 && changed.length >= POOL_MIN_FILES ? ParsePool.create(workers) : undefined;
   try {

@@ -75,24 +75,37 @@ function assetPaths(): AssetPaths {
 let runtimeReady: Promise<void> | undefined;
 
 /**
- * Initialises the web-tree-sitter runtime once per thread. The runtime (tree-sitter.wasm:
- * parser, lexer driver, query engine; small functions) is compiled as V8 compiles any wasm,
- * optimising what runs hot; the grammars compiled after it stay on V8's baseline compiler.
- * Optimising a grammar's huge lexer function costs about a second per language on a 2-core
- * machine, which a short-lived process never earns back; optimising the runtime pays at once.
- * Measured here, first pass over a repository against everything on the baseline compiler:
- * fmtlib 1.77 -> 1.21 s, tokio 1.13 -> 0.91 s, express 0.22 s either way (everything
- * optimised: fmtlib 2.45 s). V8 reads the flag when it compiles a module, hence the order;
- * a parse worker started later gets a baseline runtime. QUARRY_WASM_TIERUP=1 leaves the
- * grammars to V8 too.
+ * Source bytes a thread must expect to parse for an optimised runtime to pay. Tree-sitter's
+ * runtime (tree-sitter.wasm: parser, lexer driver, query engine; small functions) can be left
+ * to V8, which optimises what runs hot, or kept on V8's baseline compiler, like the grammars
+ * always are: optimising a grammar's huge lexer function costs about a second per language
+ * on a 2-core machine, which a short-lived process never earns back. Measured here, cold
+ * lexical-only index with the runtime optimised against baseline: fmtlib 2.24 -> 1.73 s,
+ * tokio (5.8 MB) 2.00 -> 1.77 s, gin (1.3 MB) and express the same, but requests 0.31 ->
+ * 0.35 s and model2vec 0.40 -> 0.45 s (dynamic tiering's baseline code is slower until it pays).
+ */
+const OPTIMISE_RUNTIME_BYTES = 2 * 1024 * 1024;
+let expectedParseBytes = 0;
+
+/** Says how much source is about to be parsed, so that the runtime, compiled at the first parse, suits the work. */
+export function expectParsing(bytes: number): void {
+  expectedParseBytes += bytes;
+}
+
+/**
+ * Initialises the web-tree-sitter runtime once per thread (see OPTIMISE_RUNTIME_BYTES). V8
+ * reads the flag when it compiles a module, hence the order; a thread's later work keeps the
+ * runtime it got, and parse workers, started later, get a baseline one. QUARRY_WASM_TIERUP=1
+ * leaves the runtime and the grammars to V8.
  */
 export function initRuntime(): Promise<void> {
   const runtimeWasm = assetPaths().runtimeWasm;
-  runtimeReady ??= Parser.init(
-    runtimeWasm ? { locateFile: (file: string) => (file.endsWith('.wasm') ? runtimeWasm : file) } : undefined,
-  ).then(() => {
-    if (!process.env.QUARRY_WASM_TIERUP) v8.setFlagsFromString('--liftoff-only');
-  });
+  const optimiseAll = Boolean(process.env.QUARRY_WASM_TIERUP);
+  runtimeReady ??= (async () => {
+    if (!optimiseAll && expectedParseBytes < OPTIMISE_RUNTIME_BYTES) v8.setFlagsFromString('--liftoff-only');
+    await Parser.init(runtimeWasm ? { locateFile: (file: string) => (file.endsWith('.wasm') ? runtimeWasm : file) } : undefined);
+    if (!optimiseAll) v8.setFlagsFromString('--liftoff-only');
+  })();
   return runtimeReady;
 }
 

@@ -19,7 +19,7 @@ import type { Language as TsLanguage, Parser as TsParser, Query as TsQuery } fro
 import type { CodeSymbol, LanguageId } from '../types';
 import { ExtractTimeout, extractSymbols } from './extract';
 import { fallbackBlocks } from './fallback';
-import { GRAMMAR_STEMS, Parser, Query, assetFingerprint, initRuntime, loadGrammar, readSymbolQuery } from './grammars';
+import { GRAMMAR_STEMS, Parser, Query, assetFingerprint, expectParsing, loadGrammar, readSymbolQuery } from './grammars';
 import { languageRules, type LanguageRules } from './languages';
 import { markdownSections } from './markdown';
 
@@ -59,9 +59,14 @@ export class SymbolParser {
     this.version = `tree-sitter:${assetFingerprint()}/extractor:${EXTRACTOR_VERSION}`;
   }
 
+  /** The tree-sitter runtime is compiled at the first parse (see expectSourceBytes). */
   static async create(options: SymbolParserOptions = {}): Promise<SymbolParser> {
-    await initRuntime();
     return new SymbolParser(options.parseTimeoutMs ?? PARSE_TIMEOUT_MS);
+  }
+
+  /** Says how much source is about to be parsed: a large job gets an optimised runtime (see grammars.ts). */
+  expectSourceBytes(bytes: number): void {
+    expectParsing(bytes);
   }
 
   /** Symbols of one file. Never throws: on any failure the fallback's blocks come back with `error`. */
