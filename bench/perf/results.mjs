@@ -59,7 +59,7 @@ function main() {
     ...models.flatMap((model) => [`Model \`${model}\`:`, '', markdownTable(scalingLines(result.rows, model)), '']),
     '## Every corpus',
     '',
-    'Phases: discover / read (overlaps parse) / parse (the wait for read+parsed batches) / embed / index (lexical index, chunk metadata) / vectors (HNSW inserts; "-" in runs before it was split out, when index includes it) / save (checkpoints).',
+    'Phases: discover / read (overlaps parse) / parse (the wait for read+parsed batches) / embed / index (lexical index, chunk metadata) / vectors (vector inserts: exact scan, HNSW graph; "-" in runs before it was split out, when index includes it) / save (checkpoints).',
     '`rg/q`: ripgrep time over our query time for the same queries; `index/parse`: our cold index time over a tree-sitter-only pass over the same files.',
     '',
     markdownTable(rowTable(result.rows)),
