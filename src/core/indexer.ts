@@ -260,7 +260,7 @@ async function indexPrepared(
   await job.state.foldLexicalTail(slicer);
   await job.state.catchUpVectorGraph(slicer);
   indexMs += performance.now() - t;
-  // 'index' is the lexical index and chunk metadata; 'vectors' the HNSW inserts within it.
+  // 'index' is the lexical index and chunk metadata; 'vectors' the vector inserts within it (scan, graph).
   const vectorMs = job.state.vectorInsertMs - vectorMsBefore;
   phaseMs.vectors += Math.round(vectorMs);
   phaseMs.index += Math.round(indexMs - vectorMs);
