@@ -59,8 +59,9 @@ export class TaskQueue {
 
   /** How long the longest-waiting wanted task has waited, in ms (0 when none waits). */
   longestWaitMs(): number {
-    const waiting = [...this.urgent, ...this.normal].filter((t) => !t.job.settled);
-    const oldest = Math.min(...waiting.map((t) => this.queuedAt.get(t) ?? Infinity));
+    // Each list is in push order: its first wanted task has waited longest.
+    const firsts = [this.urgent, this.normal].map((list) => list.find((t) => !t.job.settled));
+    const oldest = Math.min(...firsts.map((t) => (t ? this.queuedAt.get(t)! : Infinity)));
     return Number.isFinite(oldest) ? performance.now() - oldest : 0;
   }
 
@@ -74,7 +75,13 @@ export class TaskQueue {
 
   /** Tasks waiting whose jobs still want them. */
   get size(): number {
-    return [...this.urgent, ...this.normal].filter((t) => !t.job.settled).length;
+    return this.wanted(this.urgent) + this.wanted(this.normal);
+  }
+
+  private wanted(list: Task[]): number {
+    let count = 0;
+    for (const task of list) if (!task.job.settled) count++;
+    return count;
   }
 
   /** Fails every queued job (dispose, or no worker left). */
