@@ -84,6 +84,37 @@ test('KEEP reuses the current file of a part unchanged', async (t) => {
   assert.equal(store.manifest()!.generation, 2);
 });
 
+test('compressed parts are stored deflated and read back as given, pieces and all; KEEP keeps them so', async (t) => {
+  const dir = await tempDir(t);
+  const store = await IndexStore.openForWrite(dir);
+  t.after(() => store.close());
+  const text = Buffer.from('{"name":"parseConfig","kind":"function"},'.repeat(2000));
+  const pieces = [Buffer.from('head:'), text, Buffer.alloc(0), Buffer.from(':tail')];
+  const first = await store.commit({ a: pieces, raw: text }, {}, { compress: ['a'] });
+  assert.equal(first.parts.a.encoding, 'deflate-raw');
+  assert.equal(first.parts.raw.encoding, undefined);
+  assert.ok((await fs.stat(path.join(dir, 'a.1'))).size < text.length / 10, 'repetitive text shrinks');
+  assert.equal((await fs.stat(path.join(dir, 'raw.1'))).size, text.length);
+  await store.commit({ a: KEEP, raw: text }, {}, { compress: [] });
+  const reader = (await IndexStore.openForRead(dir))!;
+  assert.equal(reader.manifest()!.parts.a.encoding, 'deflate-raw');
+  assert.deepEqual(await reader.readPart('a'), Buffer.concat(pieces));
+  assert.deepEqual(await reader.readPart('raw'), text);
+});
+
+test('corruption: a compressed part that does not inflate, an unknown encoding', async (t) => {
+  const dir = await tempDir(t);
+  await commitOnce(dir, { a: Buffer.from('x') });
+  const manifestFile = path.join(dir, MANIFEST_NAME);
+  const manifest = JSON.parse(await fs.readFile(manifestFile, 'utf8'));
+  manifest.parts.a.encoding = 'deflate-raw'; // 'x' is not a deflate stream
+  await fs.writeFile(manifestFile, JSON.stringify(manifest));
+  await assertCorrupt(dir, 'a', /does not inflate/);
+  manifest.parts.a.encoding = 'zstd';
+  await fs.writeFile(manifestFile, JSON.stringify(manifest));
+  await assertCorrupt(dir, undefined, /entry for part "a" is malformed/);
+});
+
 test('part names that could escape the naming scheme are refused', async (t) => {
   const dir = await tempDir(t);
   const store = await IndexStore.openForWrite(dir);

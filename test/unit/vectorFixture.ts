@@ -1,6 +1,6 @@
 /**
- * The adds and removals that made test/fixtures/vectors/format-3.bin and format-4.bin (with
- * the builds that wrote those formats), so that a test can make the same index with today's build.
+ * The adds and removals that made test/fixtures/vectors/format-3.bin, format-4.bin and
+ * format-5.bin (with the builds that wrote those formats), so that a test can make the same index with today's build.
  */
 import { seededRandom } from '../reliability/helpers';
 

@@ -63,7 +63,7 @@ test(`${name}: search matches brute force (recall@10 >= 0.95) and scores are cos
   const queries = unitVectors(QUERIES, 2);
   assert.ok(recallAtK(index, data, queries) >= 0.95);
   const [top] = index.search(queries[0], 1);
-  // Scores come from int8 vectors: within a few thousandths of the float cosine.
+  // Scores come from 7-bit vectors: within a few thousandths of the float cosine.
   assert.ok(Math.abs(top.score - dot(queries[0], data.get(top.label)!)) < 3e-3);
   // A stored vector finds itself first with similarity 1.
   const self = index.search(data.get(42)!, 1)[0];
@@ -136,7 +136,8 @@ test('an index that outgrows the exact scan builds its graph, answering by scan 
   for (let label = 0; label <= limit; label++) add(label);
   assert.equal(index.graphPending, true, 'one more than the limit starts the graph');
   const queries = unitVectors(QUERIES, 13);
-  assert.ok(recallAtK(index, data, queries) >= 0.99, 'the scan answers while the graph is pending');
+  // Exact over the 7-bit vectors: only near ties of the float scores change places.
+  assert.ok(recallAtK(index, data, queries) >= 0.98, 'the scan answers while the graph is pending');
   const pendingSave = Buffer.concat(await index.serialize());
   for (let label = 0; label < 50; label++) {
     index.remove(label);
@@ -223,13 +224,13 @@ test('a Matryoshka model gets a graph over a prefix; candidates are re-scored wi
   for (const q of queries) {
     const truth = new Set(bruteForce(q, data, K));
     const found = index.search(q, K);
-    assert.ok(found.every((h) => Math.abs(h.score - dot(q, data.get(h.label)!)) < 3e-3), 'scores are whole-vector cosines');
+    assert.ok(found.every((h) => Math.abs(h.score - dot(q, data.get(h.label)!)) < 4e-3), 'scores are whole-vector cosines (of 7-bit vectors)');
     hits += found.filter((h) => truth.has(h.label)).length;
   }
   assert.ok(hits / (queries.length * K) >= 0.95);
   index.remove(7); // a deleted node stays in the graph (it still routes searches) and is saved with it
   const saved = Buffer.concat(await index.serialize());
-  // int8 vectors (256 bytes) + graph links, without hnswlib's float copies of the vectors (256 more).
+  // 7-bit vectors (224 bytes) + graph links, without hnswlib's float copies of the vectors (256 more).
   assert.ok(saved.length < 2000 * 480, `${saved.length} bytes`);
   const copy = await VectorIndex.deserialize(saved, wide);
   assert.equal(copy.graphDim, 64);
@@ -238,7 +239,7 @@ test('a Matryoshka model gets a graph over a prefix; candidates are re-scored wi
   assert.deepEqual(copy.search(queries[0], K), index.search(queries[0], K));
 });
 
-test('the graph is saved compactly and loads back exactly; indexes saved by formats 3 and 4 still load', async () => {
+test('the graph is saved compactly and loads back exactly; indexes saved by formats 3, 4 and 5 still load', async () => {
   const fresh = new VectorIndex(FIXTURE_DIM, { exactLimit: 0 });
   // Every add goes into the graph at once, as with the build that wrote format 3.
   fixtureOperations({
@@ -252,19 +253,41 @@ test('the graph is saved compactly and loads back exactly; indexes saved by form
   const saved = Buffer.concat(await fresh.serialize());
   const copy = await VectorIndex.deserialize(saved, FIXTURE_DIM);
   assert.deepEqual(Buffer.concat(await copy.serialize()), saved, 'saving a loaded index writes the same bytes');
+  const fixture = (name: string) => fs.readFile(path.join(__dirname, '..', 'fixtures', 'vectors', name));
+  // Older formats held int8 vectors, brought to 7 bits on load: the same vectors within that precision.
+  const sameVectors = (loaded: VectorIndex) => {
+    assert.equal(loaded.size(), fresh.size());
+    for (let label = 0; label < 300; label++) {
+      const [a, b] = [loaded.getVector(label), fresh.getVector(label)];
+      assert.equal(a === undefined, b === undefined, `label ${label}`);
+      assert.ok(!a || a.every((x, i) => Math.abs(x - b![i]) < 1e-2), `label ${label}`);
+    }
+  };
 
-  const formatThree = await fs.readFile(path.join(__dirname, '..', 'fixtures', 'vectors', 'format-3.bin'));
+  const formatThree = await fixture('format-3.bin');
   assert.ok(saved.length < formatThree.length * 0.8, `${saved.length} bytes against ${formatThree.length}`);
   const old = await VectorIndex.deserialize(formatThree, FIXTURE_DIM);
-  assert.equal(old.size(), fresh.size());
-  for (let label = 0; label < 300; label++) assert.deepEqual(old.getVector(label), fresh.getVector(label));
-  // Loaded, both graphs route on the int8 vectors (the fresh one on the floats it was given): the same links give the same answers.
-  for (const q of fixtureVectors(20, 23)) assert.deepEqual(old.search(q, K), copy.search(q, K));
+  sameVectors(old);
+  // Loaded, both graphs route on stored vectors: the same links give the same neighbours, but
+  // for a near tie at the cut (the old vectors went through int8 first).
+  const sameNeighbours = (a: VectorIndex, b: VectorIndex) => {
+    for (const q of fixtureVectors(20, 23)) {
+      const fromB = new Set(b.search(q, K).map((h) => h.label));
+      assert.ok(a.search(q, K).filter((h) => fromB.has(h.label)).length >= K - 1);
+    }
+  };
+  sameNeighbours(old, copy);
 
-  // Format 4 (the previous build's, written from the same operations) loads to the same index.
-  const formatFour = await VectorIndex.deserialize(await fs.readFile(path.join(__dirname, '..', 'fixtures', 'vectors', 'format-4.bin')), FIXTURE_DIM);
-  assert.equal(formatFour.size(), fresh.size());
+  // Format 4 (written from the same operations) loads to the same index as format 3.
+  const formatFour = await VectorIndex.deserialize(await fixture('format-4.bin'), FIXTURE_DIM);
   assert.equal(formatFour.graphPending, false);
-  for (let label = 0; label < 300; label++) assert.deepEqual(formatFour.getVector(label), fresh.getVector(label));
+  sameVectors(formatFour);
   for (const q of fixtureVectors(20, 23)) assert.deepEqual(formatFour.search(q, K), old.search(q, K));
+
+  // Format 5 (the same operations, small enough for an exact scan: no graph) scans like today's build.
+  const formatFive = await VectorIndex.deserialize(await fixture('format-5.bin'), FIXTURE_DIM);
+  sameVectors(formatFive);
+  const scanned = new VectorIndex(FIXTURE_DIM);
+  fixtureOperations(scanned);
+  sameNeighbours(formatFive, scanned);
 });

@@ -12,7 +12,7 @@
  * each a zigzag varint of its difference from the one before (the first from the element's
  * own id: a file's chunks are added together and link each other); and per element the
  * number of its upper levels and their links, coded the same way. No vectors (the caller
- * keeps int8 codes and gives the graph's float prefix back) and no labels (the caller keeps
+ * keeps quantised codes and gives the graph's float prefix back) and no labels (the caller keeps
  * them in element order). At 110k chunks of the default model the graph took 38 bytes a
  * node instead of 148 (a node has 16 of its 32 level-0 link slots filled, on average).
  *

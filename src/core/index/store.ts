@@ -11,6 +11,10 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 import { TimeSlicer } from '../timeSlice';
 import { WriteLock } from './lock';
 
@@ -39,11 +43,27 @@ export type PartContent = Buffer | readonly Buffer[];
 export type PartSource = PartContent | (() => Promise<PartContent>);
 /** Checksums are computed in pieces of this size, with turns of the event loop between them. */
 const HASH_PIECE_BYTES = 4 * 1024 * 1024;
+/**
+ * How compressed parts are stored. Deflate runs on libuv's thread pool, off the event loop.
+ * Level 1: on the catalog and lexical parts of real indexes it kept 0.31 and 0.45 of their
+ * bytes, against 0.28 and 0.41 at level 6 for twice the time.
+ */
+const PART_ENCODING = 'deflate-raw';
+const DEFLATE_LEVEL = 1;
+const inflateRaw = promisify(zlib.inflateRaw);
+
+export interface CommitOptions {
+  /** Parts stored deflated (they read back as given). Worth it for text-like parts; packed floats barely shrink. */
+  compress?: readonly string[];
+}
 
 export interface PartEntry {
   file: string;
+  /** Size and checksum of the file as stored (compressed, when it is). */
   bytes: number;
   sha256: string;
+  /** Absent: stored as given. */
+  encoding?: typeof PART_ENCODING;
 }
 
 export interface Manifest {
@@ -145,7 +165,10 @@ export class IndexStore {
     if (sha256(data) !== entry.sha256) {
       throw new CorruptIndexError(this.dir, name, `its file ${entry.file} fails its sha256 checksum`);
     }
-    return data;
+    if (entry.encoding !== PART_ENCODING) return data;
+    return inflateRaw(data).catch((error: Error) => {
+      throw new CorruptIndexError(this.dir, name, `its file ${entry.file} does not inflate: ${error.message}`);
+    });
   }
 
   /**
@@ -154,7 +177,7 @@ export class IndexStore {
    * longer belongs to it. On failure the previous generation stays current and the new
    * files are removed.
    */
-  async commit(parts: Record<string, PartSource | typeof KEEP>, meta: Record<string, unknown>): Promise<Manifest> {
+  async commit(parts: Record<string, PartSource | typeof KEEP>, meta: Record<string, unknown>, options: CommitOptions = {}): Promise<Manifest> {
     const lock = this.requireLock();
     await lock.assertHeld();
     const generation = Math.max(this.current?.generation ?? 0, this.highestGenerationOnDisk) + 1;
@@ -164,7 +187,10 @@ export class IndexStore {
       const entries: Record<string, PartEntry> = {};
       for (const [name, content] of Object.entries(parts)) {
         if (content === KEEP) entries[name] = this.keptEntry(name);
-        else entries[name] = await this.writePart(name, generation, typeof content === 'function' ? await content() : content, created);
+        else {
+          const given = typeof content === 'function' ? await content() : content;
+          entries[name] = await this.writePart(name, generation, given, options.compress?.includes(name) ?? false, created);
+        }
       }
       manifest = { formatVersion: STORE_FORMAT_VERSION, generation, createdAt: new Date().toISOString(), meta, parts: entries };
       await fsyncDirectory(this.dir); // the new files' names are durable before a manifest names them
@@ -197,17 +223,20 @@ export class IndexStore {
     return entry;
   }
 
-  private async writePart(name: string, generation: number, content: PartContent, created: string[]): Promise<PartEntry> {
+  private async writePart(name: string, generation: number, content: PartContent, compress: boolean, created: string[]): Promise<PartEntry> {
     if (!PART_NAME.test(name)) throw new Error(`invalid index part name "${name}" (letters, digits, _ and - only)`);
     const file = `${name}.${generation}`;
-    const pieces = Buffer.isBuffer(content) ? [content] : content;
+    const given = Buffer.isBuffer(content) ? [content] : content;
+    const pieces = compress ? await deflatePieces(given) : given;
     created.push(file);
     try {
       await writeFileDurably(path.join(this.dir, file), pieces);
     } catch (error) {
       throw new IndexWriteError(`index part "${name}"`, this.dir, error);
     }
-    return { file, bytes: pieces.reduce((n, b) => n + b.length, 0), sha256: await sha256InSlices(pieces) };
+    const entry: PartEntry = { file, bytes: pieces.reduce((n, b) => n + b.length, 0), sha256: await sha256InSlices(pieces) };
+    if (compress) entry.encoding = PART_ENCODING;
+    return entry;
   }
 
   private async writeManifest(manifest: Manifest, created: string[]): Promise<void> {
@@ -284,7 +313,17 @@ function manifestProblem(value: unknown): string | undefined {
 function isPartEntry(name: string, entry: Record<string, unknown>): boolean {
   const file = typeof entry.file === 'string' ? PART_FILE.exec(entry.file) : null;
   return file?.[1] === name && Number.isSafeInteger(entry.bytes) && (entry.bytes as number) >= 0
-    && typeof entry.sha256 === 'string' && SHA256_HEX.test(entry.sha256);
+    && typeof entry.sha256 === 'string' && SHA256_HEX.test(entry.sha256)
+    && (entry.encoding === undefined || entry.encoding === PART_ENCODING);
+}
+
+/** The pieces deflated as one stream (on the thread pool), without concatenating them first. */
+async function deflatePieces(pieces: readonly Buffer[]): Promise<Buffer[]> {
+  const out: Buffer[] = [];
+  await pipeline(Readable.from(pieces), zlib.createDeflateRaw({ level: DEFLATE_LEVEL }), async (deflated: AsyncIterable<Buffer>) => {
+    for await (const piece of deflated) out.push(piece);
+  });
+  return out;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
