@@ -60,7 +60,8 @@ const INDEX_LAYOUT_VERSION = 4;
 const DEFAULT_K = 10;
 /**
  * Parts stored deflated: the catalog (JSON) and the lexical postings shrink to about a third
- * and a half; the vectors (packed int8) would keep 0.9 of their bytes and are left as they are.
+ * and a half; the vectors (packed quantised components) would keep 0.9 of their bytes and are
+ * left as they are.
  */
 const COMPRESSED_PARTS = ['catalog', 'lexical'];
 /** Reads retried when a writer replaces the index mid-read. */
@@ -224,13 +225,14 @@ export class Engine {
         await this.load();
         paths = undefined;
       }
-      const state = this.state ?? new IndexState(this.embedder ? new VectorIndex(this.embedder.info.dim, { matryoshkaDims: this.matryoshkaDims }) : undefined);
+      const loaded = this.state;
+      const state = loaded ?? new IndexState(this.embedder ? new VectorIndex(this.embedder.info.dim, { matryoshkaDims: this.matryoshkaDims }) : undefined);
       this.state = state;
       this.definitions = undefined;
       this.snippets = undefined;
       const meta = this.expectedMeta(parser);
       const deferred = paths !== undefined && options.deferSave === true;
-      return await runIndexJob({
+      const job = runIndexJob({
         root: this.root,
         state,
         parser,
@@ -239,8 +241,15 @@ export class Engine {
         paths,
         parseWorkers: this.options.parseWorkers,
         checkpoint: deferred ? async () => void (this.unsaved = true) : () => this.commit(store, state, meta),
+        saved: loaded !== undefined && !this.unsaved && store.manifest()?.generation === this.generation,
         onProgress: options.onProgress,
         signal: options.signal,
+      });
+      // A job that failed or was cancelled may have changed the state without saving it: a
+      // later run that finds nothing to do must still write it (save() does too).
+      return await job.catch((error: unknown) => {
+        this.unsaved = true;
+        throw error;
       });
     } finally {
       await store.close();

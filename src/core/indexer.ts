@@ -28,6 +28,8 @@ export interface IndexSummary {
   files: number;
   changedFiles: number;
   unchangedFiles: number;
+  /** Of the unchanged files, those read again because their time or size changed (the new ones are saved). */
+  touchedFiles: number;
   removedFiles: number;
   chunks: number;
   skipped: Partial<Record<SkipReason, number>>;
@@ -48,8 +50,10 @@ export interface IndexJob {
   parseWorkers?: number;
   /** Only these paths (relative to the root) changed: judge them alone instead of walking the tree. */
   paths?: readonly string[];
-  /** Persists the state; called at checkpoints and at the end. */
+  /** Persists the state; called at checkpoints and at the end (unless the job changed nothing and `saved` says the state is on disk). */
   checkpoint: () => Promise<void>;
+  /** The state is what the index on disk holds: a run that changes nothing need not write it again. */
+  saved?: boolean;
   onProgress?: (p: IndexProgress) => void;
   signal?: AbortSignal;
 }
@@ -83,8 +87,9 @@ export async function runIndexJob(job: IndexJob): Promise<IndexSummary> {
   const started = Date.now();
   const phaseMs: Record<string, number> = { discover: 0, read: 0, parse: 0, embed: 0, index: 0, vectors: 0, save: 0 };
   job.onProgress?.({ phase: 'discover', done: 0, total: 0 });
+  const skippedBefore = new Map(job.state.skipped);
   const summary: IndexSummary = {
-    root: job.root, files: 0, changedFiles: 0, unchangedFiles: 0, removedFiles: 0,
+    root: job.root, files: 0, changedFiles: 0, unchangedFiles: 0, touchedFiles: 0, removedFiles: 0,
     chunks: 0, skipped: {}, parseFallbacks: 0, parsedOnWorkers: 0, ms: 0, phaseMs,
   };
   const discovery = (job.paths && await discoverChangedPaths(job, job.paths, summary)) ?? await discoverTree(job, summary);
@@ -103,8 +108,10 @@ export async function runIndexJob(job: IndexJob): Promise<IndexSummary> {
   const graphMsBefore = job.state.vectorInsertMs;
   await job.state.catchUpVectorGraph(); // an index loaded while its graph was being built
   phaseMs.vectors += Math.round(job.state.vectorInsertMs - graphMsBefore);
+  const changedNothing = summary.changedFiles === 0 && summary.touchedFiles === 0 && summary.removedFiles === 0
+    && job.state.vectorInsertMs === graphMsBefore && sameEntries(skippedBefore, job.state.skipped);
   job.onProgress?.({ phase: 'save', done: 0, total: 1 });
-  await timed(phaseMs, 'save', job.checkpoint);
+  if (!(changedNothing && job.saved)) await timed(phaseMs, 'save', job.checkpoint);
   for (const reason of job.state.skipped.values()) summary.skipped[reason] = (summary.skipped[reason] ?? 0) + 1;
   summary.files = job.state.files.size;
   summary.chunks = job.state.chunkCount;
@@ -148,6 +155,12 @@ async function discoverChangedPaths(job: IndexJob, paths: readonly string[], sum
     for (const p of [...state.skipped.keys()]) if (isGone(p)) state.skipped.delete(p);
   }
   return discovery;
+}
+
+function sameEntries<K, V>(a: ReadonlyMap<K, V>, b: ReadonlyMap<K, V>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [key, value] of a) if (b.get(key) !== value) return false;
+  return true;
 }
 
 function isUnchanged(state: IndexState, file: DiscoveredFile): boolean {
@@ -230,7 +243,10 @@ async function prepareBatch(
   }
   const prepared: PreparedFile[] = [];
   for (const p of outcomes) {
-    if (p === 'unchanged') summary.unchangedFiles++;
+    if (p === 'unchanged') {
+      summary.unchangedFiles++;
+      summary.touchedFiles++; // only files whose time or size changed are read
+    }
     else if (p) {
       prepared.push(p);
       if (p.note) summary.parseFallbacks++;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync, appendFileSync, utimesSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { Engine } from '../../src/core/engine';
@@ -77,5 +77,54 @@ test('a snippet shows the file as it is once the edit is indexed, though the fil
   await engine.indexPaths(['src/snippet_probe.ts']);
   const afterEdit = await engine.search('marmosetCount', { k: 1, mode: 'lexical' });
   assert.match(afterEdit[0].snippet, /n \* 3/);
+  await engine.close();
+});
+
+test('a run that changes nothing writes nothing; a touched file, a new skip and an interrupted run are written', async () => {
+  const own = fixtureSandbox();
+  after(() => own.dispose());
+  const engine = await Engine.open(own.root, { cacheRoot: own.cache, model: 'none' });
+  await engine.index();
+  const generation = async () => JSON.parse(await fs.readFile(path.join(engine.indexDir, 'manifest.json'), 'utf8')).generation as number;
+  const first = await generation();
+  const noop = await engine.index();
+  assert.equal(noop.changedFiles, 0);
+  assert.equal(noop.phaseMs.save, 0);
+  assert.equal(await generation(), first, 'nothing written');
+
+  // Same content, new time: saved, so that the next start does not read the file again.
+  const file = path.join(own.root, 'server', 'app.py');
+  const later = new Date(Date.now() + 60_000);
+  utimesSync(file, later, later);
+  await engine.index();
+  assert.equal(await generation(), first + 1);
+  const reopened = await Engine.open(own.root, { cacheRoot: own.cache, model: 'none' });
+  assert.equal((await reopened.index()).changedFiles, 0, 'the new time was saved');
+  await reopened.close();
+
+  // A newly skipped file changes no chunk, only the skip list: saved.
+  writeFileSync(path.join(own.root, 'server', '.env.local'), 'TOKEN=not-a-real-one\n');
+  await engine.index();
+  assert.equal(await generation(), first + 2);
+
+  // A run stopped half-way leaves unsaved changes behind; a next run with nothing left to do
+  // (the files it had not reached are gone) still writes them.
+  const names = Array.from({ length: 40 }, (_, i) => `okapiLedger${i}`);
+  for (const name of names) writeFileSync(path.join(own.root, 'src', `${name}.ts`), `export function ${name}(): number {\n  return 7;\n}\n`);
+  const stop = new AbortController();
+  await assert.rejects(engine.index((p) => void (p.phase === 'index' && stop.abort()), stop.signal));
+  const atStop = await generation();
+  const reached = new Set<string>();
+  for (const name of names) {
+    if ((await engine.search(name, { k: 1, mode: 'lexical' }))[0]?.name === name) reached.add(name);
+    else rmSync(path.join(own.root, 'src', `${name}.ts`));
+  }
+  assert.ok(reached.size > 0 && reached.size < names.length, `${reached.size} of ${names.length} indexed before the stop`);
+  const rest = await engine.index();
+  assert.equal(rest.changedFiles + rest.removedFiles, 0);
+  assert.equal(await generation(), atStop + 1);
+  const restarted = await Engine.open(own.root, { cacheRoot: own.cache, model: 'none' });
+  assert.equal((await restarted.index()).changedFiles, 0, 'what the stopped run indexed was saved');
+  await restarted.close();
   await engine.close();
 });

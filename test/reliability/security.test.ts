@@ -10,6 +10,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { inflateRawSync } from 'node:zlib';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import * as protocol from '../../src/server/protocol';
@@ -58,8 +59,15 @@ before(() => {
 });
 after(() => temp.dispose());
 
+/** The index files holding `word`, as stored or inflated (the manifest says which parts are stored deflated). */
 function indexHolds(word: string): string[] {
-  return filesUnder(cache).filter((f) => readFileSync(f).includes(word));
+  const deflated = new Set<string>();
+  for (const manifest of filesUnder(cache).filter((f) => path.basename(f) === 'manifest.json')) {
+    const { parts } = JSON.parse(readFileSync(manifest, 'utf8')) as { parts: Record<string, { file: string; encoding?: string }> };
+    for (const { file, encoding } of Object.values(parts)) if (encoding) deflated.add(path.join(path.dirname(manifest), file));
+  }
+  const content = (f: string) => (deflated.has(f) ? inflateRawSync(readFileSync(f)) : readFileSync(f));
+  return filesUnder(cache).filter((f) => content(f).includes(word) || readFileSync(f).includes(word));
 }
 
 test('no secret content is ever in the index files', () => {

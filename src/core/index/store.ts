@@ -53,7 +53,7 @@ const DEFLATE_LEVEL = 1;
 const inflateRaw = promisify(zlib.inflateRaw);
 
 export interface CommitOptions {
-  /** Parts stored deflated (they read back as given). Worth it for text-like parts; packed floats barely shrink. */
+  /** Parts stored deflated (they read back as given). Worth it for text-like parts; packed vectors barely shrink. */
   compress?: readonly string[];
 }
 
