@@ -150,8 +150,7 @@ export class Engine {
     };
     if (outdated(['layout', 'chunker', 'grammars'], undefined)) return undefined;
     // The catalog inflates on the thread pool while the lexical index is rebuilt here.
-    const catalogRead = store.readPart('catalog');
-    catalogRead.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
+    const catalogRead = settledLater(store.readPart('catalog'));
     const lexical = LexicalIndex.deserialize(await store.readPart('lexical'));
     const catalog = await catalogRead;
     const embedder = await embedderReady;
