@@ -59,16 +59,17 @@ export interface IndexJob {
 }
 
 /**
- * Parse workers when the caller does not say (QUARRY_PARSE_WORKERS overrides). Measured on a
- * 2-core machine: idle, 2 workers cut a cold index by 5-23% (+100-200 MB peak RSS while
- * they run); under load from other processes they made it 15-50% slower, and 1 worker is
- * slower than none. So 2 cores parse on the main thread; 4 or more use all but one core
- * (the editor keeps one), at most MAX_DEFAULT_WORKERS.
+ * Parse workers when the caller does not say (QUARRY_PARSE_WORKERS overrides): all cores but
+ * one, at least 2 (the main thread mostly waits for them), at most MAX_DEFAULT_WORKERS; none
+ * on one core. On Linux they run at a lower priority than the editor (see parseWorker.ts).
+ * Measured on this 2-core machine, lexical-only cold index without workers and with 2:
+ * 219k chunks 32.6 -> 25.4 s, npm sources 5.1 -> 4.1 s, laravel 2.5 -> 2.2 s (peak RSS
+ * +80, +80 and +50 MB); with another process busy on one core, the same time either way.
  */
 const MAX_DEFAULT_WORKERS = 4;
 export const DEFAULT_PARSE_WORKERS = process.env.QUARRY_PARSE_WORKERS !== undefined
   ? Number(process.env.QUARRY_PARSE_WORKERS) || 0
-  : os.availableParallelism() >= 4 ? Math.min(os.availableParallelism() - 1, MAX_DEFAULT_WORKERS) : 0;
+  : os.availableParallelism() >= 2 ? Math.min(Math.max(os.availableParallelism() - 1, 2), MAX_DEFAULT_WORKERS) : 0;
 /** Fewer changed files than this are parsed on the main thread: starting workers and loading grammars twice would cost more. */
 const POOL_MIN_FILES = Number(process.env.QUARRY_POOL_MIN_FILES) || 200;
 /** Files processed together: their chunks are embedded in one batch. */
@@ -266,8 +267,8 @@ async function indexPrepared(
   let indexMs = 0;
   for (const [i, p] of prepared.entries()) {
     const t = performance.now();
-    const { file, contentHash, chunks, fields, note } = p;
-    job.state.putFile({ path: file.relPath, language: file.language, size: file.size, mtimeMs: file.mtimeMs, contentHash, note }, chunks, vectors?.[i], fields);
+    const { file, contentHash, chunks, terms, note } = p;
+    job.state.putFile({ path: file.relPath, language: file.language, size: file.size, mtimeMs: file.mtimeMs, contentHash, note }, chunks, vectors?.[i], terms);
     summary.changedFiles++;
     indexMs += performance.now() - t;
     await slicer.yieldIfDue();

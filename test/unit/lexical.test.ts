@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LexicalIndex, type FieldTokens } from '../../src/core/index/lexical';
+import { LexicalIndex, countTerms, type ChunkTerms } from '../../src/core/index/lexical';
 import { splitIdentifier, tokenize, tokenizeQuery } from '../../src/core/index/tokenize';
 import { TimeSlicer } from '../../src/core/timeSlice';
 import { countTurnsDuring } from './event-loop-support';
 
-const fields = (name: string, body: string, path = 'src/x.ts', doc = ''): FieldTokens => ({
+const fields = (name: string, body: string, path = 'src/x.ts', doc = ''): ChunkTerms => countTerms({
   name: tokenize(name), path: tokenize(path), doc: tokenize(doc), body: tokenize(body),
 });
 const query = (q: string) => new Map(tokenizeQuery(q).map((t) => [t, 1]));
@@ -121,4 +121,12 @@ test('compaction and serialisation in steps give the same index as at once, and 
   assert.ok(Buffer.concat(pieces).equals(Buffer.concat(atOnce.serialize())));
   assert.deepEqual(inSteps.search(q, 10), atOnce.search(q, 10));
   assert.ok(turns >= 3, `the event loop turned ${turns} times`);
+});
+
+test('a chunk\'s tokens are counted per field, each distinct term once', () => {
+  const counted = countTerms({ name: ['parse', 'parse'], path: ['parse'], doc: [], body: ['parse', 'config', 'parse'] });
+  assert.deepEqual(counted.terms, ['parse', 'config']);
+  assert.deepEqual(counted.lengths, [2, 1, 0, 3]);
+  // Four 8-bit counts in one word: name, path, doc, body.
+  assert.deepEqual(counted.tfs, [(2 << 24) | (1 << 16) | 2, 1]);
 });

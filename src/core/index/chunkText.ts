@@ -3,7 +3,7 @@
  * tokenised fields of the lexical index.
  */
 import type { Chunk } from '../types';
-import type { FieldTokens } from './lexical';
+import { countTerms, type ChunkTerms, type FieldTokens } from './lexical';
 import { tokenize, tokenizePath } from './tokenize';
 
 /** Bodies longer than this are cut for the lexical body field (huge data tables add only noise). */
@@ -29,6 +29,11 @@ export function lexicalFields(chunk: Chunk): FieldTokens {
     doc: tokenize(chunk.doc),
     body: tokenize(chunk.signature + '\n' + chunk.body.slice(0, MAX_BODY_CHARS_FOR_LEXICAL)),
   };
+}
+
+/** The lexical fields counted, as the lexical index takes them. */
+export function lexicalTerms(chunk: Chunk): ChunkTerms {
+  return countTerms(lexicalFields(chunk));
 }
 
 /** The file stem (repeated) and its nearest folders. */

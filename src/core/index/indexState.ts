@@ -5,8 +5,8 @@
  */
 import type { Chunk, LanguageId, SkipReason } from '../types';
 import { ChunkTable, type ChunkRecord, type StoredChunk, textKey } from './chunkTable';
-import { LexicalIndex, type FieldTokens } from './lexical';
-import { lexicalFields } from './chunkText';
+import { LexicalIndex, type ChunkTerms } from './lexical';
+import { lexicalTerms } from './chunkText';
 import type { VectorIndex } from './vectors';
 import { TimeSlicer } from '../timeSlice';
 
@@ -79,9 +79,9 @@ export class IndexState {
 
   /**
    * Replaces the chunks of one file. `vectors[i]` is the embedding of `chunks[i]` (or
-   * undefined when there is no model); `fields[i]` its lexical fields when already tokenised.
+   * undefined when there is no model); `terms[i]` its lexical terms when already counted.
    */
-  putFile(entry: Omit<FileEntry, 'slots'>, chunks: (Chunk & { textHash: string; startByte?: number })[], vectors?: Float32Array[], fields?: FieldTokens[]): void {
+  putFile(entry: Omit<FileEntry, 'slots'>, chunks: (Chunk & { textHash: string; startByte?: number })[], vectors?: Float32Array[], terms?: ChunkTerms[]): void {
     this.removeFile(entry.path);
     this.changes++;
     const slots: number[] = [];
@@ -91,7 +91,7 @@ export class IndexState {
       const slot = this.allocateSlot();
       const record = { ...chunk, doc: chunk.doc.slice(0, STORED_DOC_CHARS), textKey: textKey(chunk.textHash), startByte: chunk.startByte ?? -1 };
       this.table.set(slot, file, record, containers);
-      this.lexical.add(slot, fields?.[i] ?? lexicalFields(chunk));
+      this.lexical.add(slot, terms?.[i] ?? lexicalTerms(chunk));
       const vector = vectors?.[i];
       if (vector && this.vectors) {
         const t = performance.now();

@@ -24,6 +24,17 @@ export const FIELDS = ['name', 'path', 'doc', 'body'] as const;
 export type Field = (typeof FIELDS)[number];
 export type FieldTokens = Record<Field, string[]>;
 
+/**
+ * A chunk's tokens counted: its distinct terms, each with its four field counts packed in
+ * one word (see packTf), and each field's length in tokens. Far fewer strings than the
+ * tokens themselves, so cheap to send from a parse worker.
+ */
+export interface ChunkTerms {
+  terms: string[];
+  tfs: number[];
+  lengths: number[];
+}
+
 /** How much one occurrence in each field counts, relative to the body. */
 export const FIELD_WEIGHTS: Record<Field, number> = { name: 5, path: 4, doc: 1.5, body: 1 };
 /** Length normalisation per field: names and paths are short and should barely be normalised. */
@@ -46,11 +57,31 @@ const INITIAL_CAPACITY = 1024;
 /** Postings handled between two pauses of a cooperative compaction or serialisation (a few ms). */
 const WORK_STEP = 200_000;
 
-function packTf(counts: number[]): number {
+function packTf(counts: number[], at: number): number {
   return (
-    ((Math.min(counts[0], TF_CAP) << 24) | (Math.min(counts[1], TF_CAP) << 16) |
-      (Math.min(counts[2], TF_CAP) << 8) | Math.min(counts[3], TF_CAP)) >>> 0
+    ((Math.min(counts[at], TF_CAP) << 24) | (Math.min(counts[at + 1], TF_CAP) << 16) |
+      (Math.min(counts[at + 2], TF_CAP) << 8) | Math.min(counts[at + 3], TF_CAP)) >>> 0
   );
+}
+
+export function countTerms(fields: FieldTokens): ChunkTerms {
+  const termIndex = new Map<string, number>();
+  const terms: string[] = [];
+  const counts: number[] = [];
+  const lengths = FIELDS.map((field, f) => {
+    const tokens = fields[field];
+    for (const token of tokens) {
+      let t = termIndex.get(token);
+      if (t === undefined) {
+        termIndex.set(token, (t = terms.length));
+        terms.push(token);
+        counts.push(0, 0, 0, 0);
+      }
+      counts[t * FIELD_COUNT + f]++;
+    }
+    return Math.min(tokens.length, LENGTH_CAP);
+  });
+  return { terms, tfs: terms.map((_, t) => packTf(counts, t * FIELD_COUNT)), lengths };
 }
 
 interface Scratch {
@@ -110,22 +141,15 @@ export class LexicalIndex {
     return this.liveCount;
   }
 
-  /** Indexes the tokens of one chunk under `slot` (a slot must be free: new or freed by compact). */
-  add(slot: number, fields: FieldTokens): void {
+  /** Indexes the counted tokens of one chunk under `slot` (a slot must be free: new or freed by compact). */
+  add(slot: number, counted: ChunkTerms): void {
     this.ensureSlot(slot);
-    const counts = new Map<string, number[]>();
-    FIELDS.forEach((field, f) => {
-      const tokens = fields[field];
-      const length = Math.min(tokens.length, LENGTH_CAP);
+    counted.lengths.forEach((length, f) => {
       this.fieldLengths[slot * FIELD_COUNT + f] = length;
       this.fieldTotals[f] += length;
-      for (const token of tokens) {
-        let c = counts.get(token);
-        if (!c) counts.set(token, (c = [0, 0, 0, 0]));
-        c[f]++;
-      }
     });
-    for (const [token, c] of counts) this.pushTail(this.termIdFor(token), slot, packTf(c));
+    const { terms, tfs } = counted;
+    for (let t = 0; t < terms.length; t++) this.pushTail(this.termIdFor(terms[t]), slot, tfs[t]);
     this.alive[slot] = 1;
     this.liveCount++;
   }

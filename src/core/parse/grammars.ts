@@ -92,20 +92,41 @@ export function expectParsing(bytes: number): void {
   expectedParseBytes += bytes;
 }
 
+let compiledRuntime: WebAssembly.Module | undefined;
+
 /**
- * Initialises the web-tree-sitter runtime once per thread (see OPTIMISE_RUNTIME_BYTES). V8
- * reads the flag when it compiles a module, hence the order; a thread's later work keeps the
- * runtime it got, and parse workers, started later, get a baseline one. QUARRY_WASM_TIERUP=1
- * leaves the runtime and the grammars to V8.
+ * The runtime's compiled module, compiled once per process (see OPTIMISE_RUNTIME_BYTES) and
+ * handed to parse workers, which then share its code, optimised parts included. The flag is
+ * process-wide and V8 reads it when it compiles a module, so it is set and restored around
+ * one synchronous compile: grammars, compiled later by any thread, stay on the baseline
+ * compiler. QUARRY_WASM_TIERUP=1 leaves the runtime and the grammars to V8.
  */
-export function initRuntime(): Promise<void> {
-  const runtimeWasm = assetPaths().runtimeWasm;
-  const optimiseAll = Boolean(process.env.QUARRY_WASM_TIERUP);
-  runtimeReady ??= (async () => {
-    if (!optimiseAll && expectedParseBytes < OPTIMISE_RUNTIME_BYTES) v8.setFlagsFromString('--liftoff-only');
-    await Parser.init(runtimeWasm ? { locateFile: (file: string) => (file.endsWith('.wasm') ? runtimeWasm : file) } : undefined);
-    if (!optimiseAll) v8.setFlagsFromString('--liftoff-only');
-  })();
+export function runtimeModule(): WebAssembly.Module {
+  if (!compiledRuntime) {
+    const optimiseAll = Boolean(process.env.QUARRY_WASM_TIERUP);
+    const optimise = optimiseAll || expectedParseBytes >= OPTIMISE_RUNTIME_BYTES;
+    v8.setFlagsFromString(optimise ? '--no-liftoff-only' : '--liftoff-only');
+    try {
+      compiledRuntime = new WebAssembly.Module(readFileSync(assetPaths().runtimeWasm ?? moduleRuntimeWasm()));
+    } finally {
+      v8.setFlagsFromString(optimiseAll ? '--no-liftoff-only' : '--liftoff-only');
+    }
+  }
+  return compiledRuntime;
+}
+
+/**
+ * Initialises the web-tree-sitter runtime once per thread, from `compiled` (a parse worker
+ * gets its parent's) or from runtimeModule(). A thread's later work keeps the runtime it got.
+ */
+export function initRuntime(compiled?: WebAssembly.Module): Promise<void> {
+  runtimeReady ??= Parser.init({
+    instantiateWasm(imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
+      const module = compiled ?? runtimeModule();
+      receive(new WebAssembly.Instance(module, imports), module);
+      return {};
+    },
+  });
   return runtimeReady;
 }
 

@@ -1,10 +1,10 @@
 /**
  * The CPU-heavy part of indexing one file — parse, chunk, hash each chunk's situated text,
- * tokenise its lexical fields — as one pure step, so that it runs the same on the main
+ * count its lexical terms — as one pure step, so that it runs the same on the main
  * thread and in the parse pool's workers.
  */
-import { embeddingText, lexicalFields } from '../index/chunkText';
-import type { FieldTokens } from '../index/lexical';
+import { embeddingText, lexicalTerms } from '../index/chunkText';
+import type { ChunkTerms } from '../index/lexical';
 import { sha1Hex } from '../hashing';
 import { chunkFile } from '../parse/chunker';
 import { lineStartBytes } from './lineOffsets';
@@ -16,8 +16,8 @@ export type HashedChunk = Chunk & { textHash: string; startByte: number };
 
 export interface PreparedChunks {
   chunks: HashedChunk[];
-  /** Lexical fields of each chunk, in the same order. */
-  fields: FieldTokens[];
+  /** Lexical terms of each chunk, in the same order. */
+  terms: ChunkTerms[];
   /** Why the fallback chunker was used, when it was. */
   note?: string;
 }
@@ -27,5 +27,5 @@ export async function prepareChunks(parser: SymbolParser, relPath: string, langu
   const chunked = chunkFile(relPath, language, text, outcome.symbols);
   const startBytes = lineStartBytes(text, chunked.map((c) => c.startLine));
   const chunks = chunked.map((c, i) => ({ ...c, textHash: sha1Hex(embeddingText(c)), startByte: startBytes[i] }));
-  return { chunks, fields: chunks.map(lexicalFields), note: outcome.error };
+  return { chunks, terms: chunks.map(lexicalTerms), note: outcome.error };
 }
