@@ -27,7 +27,8 @@ export function lexicalFields(chunk: Chunk): FieldTokens {
     name: nameTokens,
     path: pathTokens(chunk.path),
     doc: tokenize(chunk.doc),
-    body: tokenize(chunk.signature + '\n' + chunk.body.slice(0, MAX_BODY_CHARS_FOR_LEXICAL)),
+    // Tokenised one after the other, not concatenated: a concatenation is copied flat.
+    body: tokenize(chunk.body.slice(0, MAX_BODY_CHARS_FOR_LEXICAL), tokenize(chunk.signature)),
   };
 }
 
