@@ -79,7 +79,9 @@ export class ParsePool {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const p of this.queue.splice(0)) p.reject(new Error('parse pool closed'));
+    const closed = new Error('parse pool closed');
+    for (const p of this.queue.splice(0)) p.reject(closed);
+    for (const held of this.ready.values()) for (const p of held.values()) p.reject(closed);
     const workers = [...this.ready.keys(), ...this.starting];
     this.ready.clear();
     await Promise.all(workers.map((w) => w.terminate()));
@@ -93,7 +95,7 @@ export class ParsePool {
       const [worker, held] = least;
       const pending = this.queue.shift()!;
       held.set(pending.request.id, pending);
-      worker.ref(); // a pending file keeps the process alive; an idle worker must not
+      worker.ref(); // a pending file keeps the process alive
       worker.postMessage(pending.request);
     }
     const missing = this.size - this.ready.size - this.starting.size;
@@ -128,9 +130,9 @@ export class ParsePool {
       held?.delete(reply.id);
       if (pending && reply.prepared) pending.resolve(reply.prepared);
       else pending?.reject(new Error(reply.error ?? 'parse worker gave no result'));
-      if (held?.size === 0) worker.unref();
     }
     this.pump();
+    if (this.ready.get(worker)?.size === 0) worker.unref(); // an idle worker must not keep the process alive
   }
 
   /** A worker died (error, then exit: both arrive, the first counts): its files are rejected, the pool goes on without it. */
