@@ -1,6 +1,6 @@
 /**
  * The texts a chunk is indexed under: the situated text the embedder encodes, and the
- * tokenised fields of the lexical index.
+ * counted terms of the lexical index.
  */
 import type { Chunk } from '../types';
 import { countTerms, type ChunkTerms, type FieldTokens } from './lexical';
@@ -20,7 +20,7 @@ export function embeddingText(chunk: Chunk): string {
   return `${chunk.path}\n${qualified}${names}\n${chunk.signature}\n${chunk.doc}\n${chunk.body}`;
 }
 
-export function lexicalFields(chunk: Chunk): FieldTokens {
+function lexicalFields(chunk: Chunk): FieldTokens {
   const nameTokens = tokenize([chunk.name, ...chunk.extraNames].join(' '));
   tokenize(chunk.container.join(' '), nameTokens);
   return {

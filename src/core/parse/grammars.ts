@@ -75,7 +75,8 @@ function assetPaths(): AssetPaths {
 let runtimeReady: Promise<void> | undefined;
 
 /**
- * Source bytes a thread must expect to parse for an optimised runtime to pay. Tree-sitter's
+ * Source bytes a process must expect to parse for an optimised runtime to pay (its parse
+ * workers share the runtime it compiled). Tree-sitter's
  * runtime (tree-sitter.wasm: parser, lexer driver, query engine; small functions) can be left
  * to V8, which optimises what runs hot, or kept on V8's baseline compiler, like the grammars
  * always are: optimising a grammar's huge lexer function costs about a second per language
@@ -87,7 +88,7 @@ let runtimeReady: Promise<void> | undefined;
 const OPTIMISE_RUNTIME_BYTES = 2 * 1024 * 1024;
 let expectedParseBytes = 0;
 
-/** Says how much source is about to be parsed, so that the runtime, compiled at the first parse, suits the work. */
+/** Says how much source is about to be parsed, so that the runtime, compiled at the first parse or parse worker, suits the work. */
 export function expectParsing(bytes: number): void {
   expectedParseBytes += bytes;
 }
