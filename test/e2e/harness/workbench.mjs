@@ -91,14 +91,23 @@ export async function openQuarryContainer(page) {
 /**
  * The frame (FrameLocator) of the webview whose document has `selector`, e.g. '#quarry-query'.
  * Webview views are nested iframes: iframe.webview > iframe#active-frame.
+ * A webview frame that code-server left blank (its service worker not ready under load:
+ * the extension had set the HTML) gets one "Developer: Reload Webviews" halfway through the
+ * wait; that reload is reported on stderr, so that a recurring blank view stays visible.
  */
 export async function webview(page, selector, timeout = 60_000) {
   const deadline = Date.now() + timeout;
+  let reloadAt = Date.now() + timeout / 2;
   while (Date.now() < deadline) {
     const n = await page.locator('iframe.webview').count();
     for (let i = 0; i < n; i++) {
       const frame = page.frameLocator('iframe.webview').nth(i).frameLocator('#active-frame');
       if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
+    }
+    if (Date.now() > reloadAt) {
+      reloadAt = Infinity;
+      process.stderr.write(`e2e: no webview holding ${selector} after ${timeout / 2000} s (${n} webview frames); reloading webviews\n`);
+      await runCommand(page, 'Developer: Reload Webviews').catch((e) => process.stderr.write(`e2e: reload failed: ${e.message}\n`));
     }
     await sleep(300);
   }
