@@ -7,6 +7,13 @@ import { TimeSlicer } from '../../src/core/timeSlice';
 import type { Chunk } from '../../src/core/types';
 import { countTurnsDuring } from './event-loop-support';
 
+/** The pieces of an async iterable, in order. */
+async function collect(pieces: AsyncIterable<Buffer>): Promise<Buffer[]> {
+  const out: Buffer[] = [];
+  for await (const piece of pieces) out.push(piece);
+  return out;
+}
+
 const FILES = 900;
 const CHUNKS_PER_FILE = 7; // 6,300 chunks: several catalog slices
 
@@ -32,7 +39,7 @@ function buildState(): IndexState {
 
 test('the catalog, written in slices, is one valid JSON document that loads back the same state', async () => {
   const state = buildState();
-  const catalog = Buffer.concat(await state.serializeCatalog());
+  const catalog = Buffer.concat(await collect(state.serializeCatalog()));
   const parsed = JSON.parse(catalog.toString('utf8'));
   assert.equal(parsed.files.length, FILES - 1);
   assert.equal(parsed.files.reduce((n: number, f: { chunks: unknown[] }) => n + f.chunks.length, 0), (FILES - 1) * CHUNKS_PER_FILE);
@@ -77,7 +84,7 @@ test('a stored chunk is the chunk less its body and signature; stored vectors ar
 
 test('writing the catalog gives the event loop turns between slices', async () => {
   const state = buildState();
-  const { turns } = await countTurnsDuring(() => state.serializeCatalog(new TimeSlicer(0))); // a zero budget yields after every slice
+  const { turns } = await countTurnsDuring(() => collect(state.serializeCatalog(new TimeSlicer(0)))); // a zero budget yields after every slice
   assert.ok(turns >= 2, `timers ran ${turns} times while the catalog was written`);
 });
 

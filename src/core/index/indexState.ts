@@ -32,12 +32,12 @@ const CATALOG_VERSION = 2;
 /** Compact the lexical postings when this share of them belongs to removed chunks. */
 const COMPACT_DEAD_FRACTION = 0.2;
 /**
- * ...and fold the tail of added postings into the base once it holds this many (16 bytes a
- * posting, doubling as it grows): a checkpoint's compaction holds the tail and the new base
- * at once, and a tail of everything since the last checkpoint made that the peak of a cold
- * index's memory. Each fold copies the base once.
+ * ...and fold the tail of added postings into the base once it holds this many (12 bytes a
+ * posting, doubling as it grows; the base takes about 3): a compaction holds the tail and
+ * both bases at once, and a tail of everything since the last checkpoint made that the peak
+ * of a cold index's memory. Each fold copies the base's bytes once.
  */
-const MAX_LEXICAL_TAIL = 2_000_000;
+const MAX_LEXICAL_TAIL = 1_000_000;
 
 /**
  * A chunk in the saved catalog: [slot, kind, name, container, doc, startLine, endLine,
@@ -181,36 +181,14 @@ export class IndexState {
 
   /**
    * Chunk metadata and catalog as JSON (the lexical and vector parts serialise themselves),
-   * stringified a slice of entries at a time with turns of the event loop between slices:
-   * at 200k chunks one JSON.stringify would hold searches up for a second.
+   * stringified a slice of entries at a time with turns of the event loop between slices
+   * (at 200k chunks one JSON.stringify would hold searches up for a second), and made as
+   * the store writes them: the whole text was the peak of a checkpoint's memory.
    */
-  async serializeCatalog(slicer = new TimeSlicer()): Promise<Buffer[]> {
-    const pieces: Buffer[] = [];
-    const writeArray = async <T>(key: string, items: Iterable<T>, last: boolean) => {
-      pieces.push(Buffer.from(`${JSON.stringify(key)}:[`));
-      let slice: T[] = [];
-      let first = true;
-      const flush = () => {
-        if (slice.length === 0) return;
-        const json = JSON.stringify(slice);
-        pieces.push(Buffer.from((first ? '' : ',') + json.slice(1, -1)));
-        first = false;
-        slice = [];
-      };
-      for (const item of items) {
-        slice.push(item);
-        if (slice.length === CATALOG_SLICE) {
-          flush();
-          await slicer.yieldIfDue();
-        }
-      }
-      flush();
-      pieces.push(Buffer.from(last ? ']}' : '],'));
-    };
-    pieces.push(Buffer.from(`{"version":${CATALOG_VERSION},`));
-    await writeArray('skipped', this.skipped, false);
-    await writeArray('files', this.fileRows(), true);
-    return pieces;
+  async *serializeCatalog(slicer = new TimeSlicer()): AsyncGenerator<Buffer> {
+    yield Buffer.from(`{"version":${CATALOG_VERSION},`);
+    yield* jsonArrayPieces('skipped', this.skipped, ',', slicer);
+    yield* jsonArrayPieces('files', this.fileRows(), '}', slicer);
   }
 
   private *fileRows(): Generator<FileRow> {
@@ -236,4 +214,27 @@ export class IndexState {
     }
     return state;
   }
+}
+
+/** `"key":[...items]` then `end`, as pieces of CATALOG_SLICE items, with turns of the event loop between them. */
+async function* jsonArrayPieces<T>(key: string, items: Iterable<T>, end: string, slicer: TimeSlicer): AsyncGenerator<Buffer> {
+  yield Buffer.from(`${JSON.stringify(key)}:[`);
+  let slice: T[] = [];
+  let first = true;
+  const piece = () => {
+    const json = JSON.stringify(slice);
+    const buffer = Buffer.from((first ? '' : ',') + json.slice(1, -1));
+    first = false;
+    slice = [];
+    return buffer;
+  };
+  for (const item of items) {
+    slice.push(item);
+    if (slice.length === CATALOG_SLICE) {
+      yield piece();
+      await slicer.yieldIfDue();
+    }
+  }
+  if (slice.length > 0) yield piece();
+  yield Buffer.from(`]${end}`);
 }

@@ -34,13 +34,16 @@ const RENAME_RETRY_DELAY_MS = 50;
 /** Given instead of a part's content: keep the current generation's file of that part. */
 export const KEEP: unique symbol = Symbol('quarry.store.keep');
 
-/** A part's content: one buffer, or pieces written one after the other (no concatenated copy). */
-export type PartContent = Buffer | readonly Buffer[];
+/**
+ * A part's content: one buffer, or pieces written one after the other (no concatenated
+ * copy), or pieces made as they are written (only the pieces in flight are in memory).
+ */
+export type PartContent = Buffer | readonly Buffer[] | AsyncIterable<Buffer>;
 /**
  * A part to write: its content, or a function that makes it when the part's turn comes, so
  * that one part's pieces are in memory at a time rather than all of them.
  */
-export type PartSource = PartContent | (() => Promise<PartContent>);
+export type PartSource = PartContent | (() => Promise<PartContent> | AsyncIterable<Buffer>);
 /** Checksums are computed in pieces of this size, with turns of the event loop between them. */
 const HASH_PIECE_BYTES = 4 * 1024 * 1024;
 /**
@@ -226,15 +229,23 @@ export class IndexStore {
   private async writePart(name: string, generation: number, content: PartContent, compress: boolean, created: string[]): Promise<PartEntry> {
     if (!PART_NAME.test(name)) throw new Error(`invalid index part name "${name}" (letters, digits, _ and - only)`);
     const file = `${name}.${generation}`;
-    const given = Buffer.isBuffer(content) ? [content] : content;
-    const pieces = compress ? await deflatePieces(given) : given;
+    const pieces = Readable.from(Buffer.isBuffer(content) ? [content] : content, { objectMode: true });
     created.push(file);
-    try {
-      await writeFileDurably(path.join(this.dir, file), pieces);
-    } catch (error) {
+    const handle = await fs.open(path.join(this.dir, file), 'w').catch((error: unknown) => {
       throw new IndexWriteError(`index part "${name}"`, this.dir, error);
+    });
+    const written = new HashingWriter(handle);
+    try {
+      if (compress) await pipeline(pieces, zlib.createDeflateRaw({ level: DEFLATE_LEVEL }), (deflated: AsyncIterable<Buffer>) => written.writeAll(deflated));
+      else await written.writeAll(pieces);
+      await written.sync();
+    } catch (error) {
+      // Errors of the file system are reported as such; a failure to make the content is the caller's.
+      throw written.failed ? new IndexWriteError(`index part "${name}"`, this.dir, error) : error;
+    } finally {
+      await handle.close();
     }
-    const entry: PartEntry = { file, bytes: pieces.reduce((n, b) => n + b.length, 0), sha256: await sha256InSlices(pieces) };
+    const entry: PartEntry = { file, bytes: written.bytes, sha256: written.digest() };
     if (compress) entry.encoding = PART_ENCODING;
     return entry;
   }
@@ -318,14 +329,6 @@ function isPartEntry(name: string, entry: Record<string, unknown>): boolean {
 }
 
 /** The pieces deflated as one stream (on the thread pool), without concatenating them first. */
-async function deflatePieces(pieces: readonly Buffer[]): Promise<Buffer[]> {
-  const out: Buffer[] = [];
-  await pipeline(Readable.from(pieces), zlib.createDeflateRaw({ level: DEFLATE_LEVEL }), async (deflated: AsyncIterable<Buffer>) => {
-    for await (const piece of deflated) out.push(piece);
-  });
-  return out;
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -334,17 +337,46 @@ function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** The sha256 of the pieces laid end to end, hashed a few MB at a time so that searches are not held up. */
-async function sha256InSlices(pieces: readonly Buffer[]): Promise<string> {
-  const hash = createHash('sha256');
-  const slicer = new TimeSlicer();
-  for (const piece of pieces) {
-    for (let at = 0; at < piece.length; at += HASH_PIECE_BYTES) {
-      hash.update(piece.subarray(at, at + HASH_PIECE_BYTES));
-      await slicer.yieldIfDue();
+/**
+ * Writes pieces to a file as they come, counting and hashing them (a few MB at a time, with
+ * turns of the event loop between, so that searches are not held up).
+ */
+class HashingWriter {
+  bytes = 0;
+  /** True once a write to the file failed. */
+  failed = false;
+  private readonly hash = createHash('sha256');
+  private readonly slicer = new TimeSlicer();
+
+  constructor(private readonly handle: fs.FileHandle) {}
+
+  async writeAll(pieces: AsyncIterable<Buffer>): Promise<void> {
+    for await (const piece of pieces) {
+      for (let at = 0; at < piece.length; at += HASH_PIECE_BYTES) {
+        this.hash.update(piece.subarray(at, at + HASH_PIECE_BYTES));
+        await this.slicer.yieldIfDue();
+      }
+      this.bytes += piece.length;
+      await this.io(() => this.handle.writeFile(piece));
     }
   }
-  return hash.digest('hex');
+
+  sync(): Promise<void> {
+    return this.io(() => this.handle.sync());
+  }
+
+  digest(): string {
+    return this.hash.digest('hex');
+  }
+
+  private async io(operation: () => Promise<void>): Promise<void> {
+    try {
+      await operation();
+    } catch (error) {
+      this.failed = true;
+      throw error;
+    }
+  }
 }
 
 async function writeFileDurably(file: string, pieces: readonly Buffer[]): Promise<void> {
