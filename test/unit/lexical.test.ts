@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LexicalIndex, countTerms, type ChunkTerms } from '../../src/core/index/lexical';
+import { LexicalIndex, TermCounter, type ChunkTerms } from '../../src/core/index/lexical';
 import { splitIdentifier, tokenize, tokenizeQuery } from '../../src/core/index/tokenize';
 import { TimeSlicer } from '../../src/core/timeSlice';
 import { countTurnsDuring } from './event-loop-support';
 
-const fields = (name: string, body: string, path = 'src/x.ts', doc = ''): ChunkTerms => countTerms({
-  name: tokenize(name), path: tokenize(path), doc: tokenize(doc), body: tokenize(body),
-});
+const fields = (name: string, body: string, path = 'src/x.ts', doc = ''): ChunkTerms =>
+  new TermCounter().addText('name', name).addText('path', path).addText('doc', doc).addText('body', body).terms();
 const query = (q: string) => new Map(tokenizeQuery(q).map((t) => [t, 1]));
 
 test('identifiers are split on case, underscores and digits, and kept whole', () => {
@@ -97,17 +96,25 @@ test('adds, removals, compactions and slot reuse score exactly like an index bui
     assert.deepEqual(copy.search(query(q), 50), expected);
   }
   assert.equal(copy.size, live.size);
+  // A loaded index goes on growing: new slots extend its saved postings, reused ones are merged in.
+  const reused = [...Array(next).keys()].filter((s) => !live.has(s)).slice(0, 5);
+  for (const [i, slot] of [...reused, next, next + 1, next + 2].entries()) {
+    copy.add(slot, chunk(900 + i));
+    fresh.add(slot, chunk(900 + i));
+  }
+  copy.compact();
+  for (const q of ['parse http', 'cache retry stream', 'über token', 'loader']) assert.deepEqual(copy.search(query(q), 50), fresh.search(query(q), 50));
 });
 
 test('compaction and serialisation in steps give the same index as at once, and let the event loop run between steps', async () => {
   const build = () => {
     const index = new LexicalIndex();
     const words = Array.from({ length: 400 }, (_, i) => `word${i.toString(36)}`);
-    for (let slot = 0; slot < 6000; slot++) {
+    for (let slot = 0; slot < 12_000; slot++) {
       const body = Array.from({ length: 60 }, (_, j) => words[(slot * 7 + j * 13) % words.length]).join(' ');
       index.add(slot, fields(`fn${slot}`, body));
     }
-    for (let slot = 0; slot < 6000; slot += 5) index.remove(slot);
+    for (let slot = 0; slot < 12_000; slot += 5) index.remove(slot);
     return index;
   };
   const atOnce = build();
@@ -124,9 +131,10 @@ test('compaction and serialisation in steps give the same index as at once, and 
 });
 
 test('a chunk\'s tokens are counted per field, each distinct term once', () => {
-  const counted = countTerms({ name: ['parse', 'parse'], path: ['parse'], doc: [], body: ['parse', 'config', 'parse'] });
-  assert.deepEqual(counted.terms, ['parse', 'config']);
-  assert.deepEqual(counted.lengths, [2, 1, 0, 3]);
-  // Four 8-bit counts in one word: name, path, doc, body.
-  assert.deepEqual(counted.tfs, [(2 << 24) | (1 << 16) | 2, 1]);
+  const counted = new TermCounter().addText('name', 'json json').addText('path', 'json').addText('body', 'json readJson').terms();
+  // readJson is one word of three tokens: readjson, read, json.
+  assert.deepEqual(counted.terms, ['json', 'readjson', 'read']);
+  assert.deepEqual(counted.lengths, [2, 1, 0, 4]);
+// Four 8-bit counts in one word: name, path, doc, body.
+  assert.deepEqual(counted.tfs, [(2 << 24) | (1 << 16) | 2, 1, 1]);
 });

@@ -3,8 +3,8 @@
  * counted terms of the lexical index.
  */
 import type { Chunk } from '../types';
-import { countTerms, type ChunkTerms, type FieldTokens } from './lexical';
-import { tokenize, tokenizePath } from './tokenize';
+import { TermCounter, type ChunkTerms } from './lexical';
+import { pathWords } from './tokenize';
 
 /** Bodies longer than this are cut for the lexical body field (huge data tables add only noise). */
 const MAX_BODY_CHARS_FOR_LEXICAL = 20_000;
@@ -20,30 +20,25 @@ export function embeddingText(chunk: Chunk): string {
   return `${chunk.path}\n${qualified}${names}\n${chunk.signature}\n${chunk.doc}\n${chunk.body}`;
 }
 
-function lexicalFields(chunk: Chunk): FieldTokens {
-  const nameTokens = tokenize([chunk.name, ...chunk.extraNames].join(' '));
-  tokenize(chunk.container.join(' '), nameTokens);
-  return {
-    name: nameTokens,
-    path: pathTokens(chunk.path),
-    doc: tokenize(chunk.doc),
-    // Tokenised one after the other, not concatenated: a concatenation is copied flat.
-    body: tokenize(chunk.body.slice(0, MAX_BODY_CHARS_FOR_LEXICAL), tokenize(chunk.signature)),
-  };
-}
-
-/** The lexical fields counted, as the lexical index takes them. */
+/** The chunk's lexical fields counted, as the lexical index takes them. */
 export function lexicalTerms(chunk: Chunk): ChunkTerms {
-  return countTerms(lexicalFields(chunk));
+  const counter = new TermCounter().addText('name', chunk.name);
+  for (const name of chunk.extraNames) counter.addText('name', name);
+  for (const container of chunk.container) counter.addText('name', container);
+  addPath(counter, chunk.path);
+  return counter
+    .addText('doc', chunk.doc)
+    // The signature and the body one after the other, not concatenated: a concatenation is copied flat.
+    .addText('body', chunk.signature)
+    .addText('body', chunk.body.slice(0, MAX_BODY_CHARS_FOR_LEXICAL))
+    .terms();
 }
 
 /** The file stem (repeated) and its nearest folders. */
-function pathTokens(relPath: string): string[] {
+function addPath(counter: TermCounter, relPath: string): void {
   const segments = relPath.split('/');
   const file = segments.pop() ?? '';
-  const stem = file.replace(/\.[^.]+$/, '');
-  const tokens: string[] = [];
-  for (let i = 0; i < FILE_STEM_REPEAT; i++) tokenizePath(stem, tokens);
-  tokenizePath(segments.slice(-PATH_FOLDERS_KEPT).join('/'), tokens);
-  return tokens;
+  const stem = pathWords(file.replace(/\.[^.]+$/, ''));
+  for (let i = 0; i < FILE_STEM_REPEAT; i++) counter.addText('path', stem);
+  counter.addText('path', pathWords(segments.slice(-PATH_FOLDERS_KEPT).join('/')));
 }

@@ -1,17 +1,16 @@
 /**
  * BM25F over code-aware tokens. Each chunk ("slot") has four fields — name, path, doc,
  * body — with their own weight and length normalisation. A posting is a slot id and the
- * four term frequencies packed in one 32-bit word.
+ * four term frequencies.
  *
- * Postings live in two layers, neither with an object per term: a packed base (every
- * term's postings back to back in two exact-size typed arrays, sorted by slot) and a tail
- * of the postings added since, one linked list per term threaded through growable arrays.
- * `compact()` (each checkpoint, or when a fifth of the chunks are removed) merges the tail
- * into a new base and drops removed chunks' postings. Per-term objects (two typed
- * arrays each, grown by doubling) used to cost more than the postings themselves.
- *
- * On disk, postings are delta-coded varints (slot gap and field mask in one varint, then
- * the non-zero counts as bytes): about 3 bytes a posting instead of 8.
+ * Postings live in two layers, neither with an object per term: a byte-coded base (every
+ * term's postings back to back, sorted by slot, in the form they are saved in: a slot gap
+ * and field mask in one varint, then the non-zero counts as bytes, about 3 bytes a
+ * posting) and a tail of the postings added since, one linked list per term threaded
+ * through growable arrays. `compact()` (each checkpoint, or when the tail or the removed
+ * chunks grow large) merges the tail into a new base and drops removed chunks' postings.
+ * A base as two typed arrays (8 bytes a posting) was most of the engine's memory at 200k
+ * chunks, and twice that while a compaction built the next one.
  *
  * Removal is a tombstone; `compact()` drops dead postings and frees slots for reuse.
  */
@@ -19,10 +18,11 @@
 import { runSliced, runToEnd, TimeSlicer } from '../timeSlice';
 import { BufferReader, ByteWriter } from './varintBytes';
 import { bestSlots } from './topHits';
+import { forEachWord, wordTokens } from './tokenize';
 
 export const FIELDS = ['name', 'path', 'doc', 'body'] as const;
 export type Field = (typeof FIELDS)[number];
-export type FieldTokens = Record<Field, string[]>;
+const FIELD_INDEX: Record<Field, number> = { name: 0, path: 1, doc: 2, body: 3 };
 
 /**
  * A chunk's tokens counted: its distinct terms, each with its four field counts packed in
@@ -64,24 +64,54 @@ function packTf(counts: number[], at: number): number {
   );
 }
 
-export function countTerms(fields: FieldTokens): ChunkTerms {
-  const termIndex = new Map<string, number>();
-  const terms: string[] = [];
-  const counts: number[] = [];
-  const lengths = FIELDS.map((field, f) => {
-    const tokens = fields[field];
-    for (const token of tokens) {
-      let t = termIndex.get(token);
-      if (t === undefined) {
-        termIndex.set(token, (t = terms.length));
-        terms.push(token);
-        counts.push(0, 0, 0, 0);
+/**
+ * Counts a chunk's terms, field by field. Words are counted first and each distinct word's
+ * tokens added once: words repeat within a chunk, so this takes far fewer lookups than
+ * counting token by token.
+ */
+export class TermCounter {
+  private readonly wordIds = new Map<string, number>();
+  private readonly words: string[] = [];
+  /** Per word, its count in each field (word * FIELD_COUNT + field). */
+  private readonly wordCounts: number[] = [];
+
+  /** Counts the words of `text` in `field`. */
+  addText(field: Field, text: string): this {
+    const f = FIELD_INDEX[field];
+    forEachWord(text, (word) => {
+      let w = this.wordIds.get(word);
+      if (w === undefined) {
+        this.wordIds.set(word, (w = this.words.length));
+        this.words.push(word);
+        this.wordCounts.push(0, 0, 0, 0);
       }
-      counts[t * FIELD_COUNT + f]++;
-    }
-    return Math.min(tokens.length, LENGTH_CAP);
-  });
-  return { terms, tfs: terms.map((_, t) => packTf(counts, t * FIELD_COUNT)), lengths };
+      this.wordCounts[w * FIELD_COUNT + f]++;
+    });
+    return this;
+  }
+
+  /** The counted terms, in the order they first occur. */
+  terms(): ChunkTerms {
+    const termIds = new Map<string, number>();
+    const terms: string[] = [];
+    const counts: number[] = [];
+    const lengths = [0, 0, 0, 0];
+    this.words.forEach((word, w) => {
+      const tokens = wordTokens(word);
+      const at = w * FIELD_COUNT;
+      for (const token of tokens) {
+        let t = termIds.get(token);
+        if (t === undefined) {
+          termIds.set(token, (t = terms.length));
+          terms.push(token);
+          counts.push(0, 0, 0, 0);
+        }
+        for (let f = 0; f < FIELD_COUNT; f++) counts[t * FIELD_COUNT + f] += this.wordCounts[at + f];
+      }
+      for (let f = 0; f < FIELD_COUNT; f++) lengths[f] += this.wordCounts[at + f] * tokens.length;
+    });
+    return { terms, tfs: terms.map((_, t) => packTf(counts, t * FIELD_COUNT)), lengths: lengths.map((n) => Math.min(n, LENGTH_CAP)) };
+  }
 }
 
 interface Scratch {
@@ -114,15 +144,19 @@ function grown<T extends Int32Array | Uint32Array | Uint16Array | Uint8Array>(a:
 export class LexicalIndex {
   private readonly termIds = new Map<string, number>();
   private terms: string[] = [];
-  /** Base layer: term t's postings are at [baseStart[t], baseStart[t + 1]); terms newer than the base have none. */
-  private baseStart = new Uint32Array(1);
-  private baseSlots = new Int32Array(0);
-  private baseTfs = new Uint32Array(0);
+  /**
+   * Base layer, byte-coded (see PostingCursor): term t's entry, its posting count then its
+   * postings, is at [baseAt[t], baseAt[t + 1]); terms newer than the base have none.
+   */
+  private basePostings: Uint8Array = new Uint8Array(0);
+  private baseAt = new Uint32Array(1);
+  /** Each base term's last (highest) slot, -1 for none: new postings after it extend its entry as it is. */
+  private baseLast = new Int32Array(0);
+  private basePostingCount = 0;
   /** Tail layer: postings added since the base was built; tailHead[t] is term t's newest, tailNext links to older ones. */
   private tailSlots = new Int32Array(INITIAL_CAPACITY);
   private tailTfs = new Uint32Array(INITIAL_CAPACITY);
   private tailNext = new Int32Array(INITIAL_CAPACITY);
-  private tailTerms = new Int32Array(INITIAL_CAPACITY);
   private tailLength = 0;
   private tailHead = new Int32Array(INITIAL_CAPACITY).fill(-1);
   /** Postings per term in both layers, removed chunks' included (they linger until compaction). */
@@ -192,71 +226,62 @@ export class LexicalIndex {
 
   /** The compaction as a generator that pauses after every WORK_STEP postings. */
   private *compactSteps(): Generator<void, number[]> {
-    const termCount = this.terms.length;
-    const baseTerms = this.baseStart.length - 1;
-    const { alive, baseStart, baseSlots, baseTfs, tailSlots, tailTfs, tailTerms } = this;
-    // Live postings per term (counting sort: counts, offsets, then one pass over each layer).
     if (this.tailLength === 0 && this.deadCount === 0) return this.freeSlots();
-    // Without removed chunks every base posting stays: whole ranges are copied.
-    const allAlive = this.deadCount === 0;
+    const termCount = this.terms.length;
     const tailLength = this.tailLength;
+    const { alive, baseAt, baseLast, tailHead, tailSlots, tailTfs, tailNext } = this;
+    const baseTerms = baseAt.length - 1;
+    const allAlive = this.deadCount === 0;
+    const cursor = new PostingCursor(this.basePostings);
+    const added = new PostingList();
+    const merged = new PostingList();
+    // Written into one piece that cannot overflow, so that the new base is not copied again.
+    const out = new ByteWriter((this.basePostingCount + tailLength) * MAX_POSTING_BYTES + termCount * MAX_VARINT_BYTES);
+    const at = new Uint32Array(termCount + 1);
+    const last = new Int32Array(termCount);
+    const counts = new Uint32Array(termCount);
+    let total = 0;
     let work = 0;
-    const start = new Uint32Array(termCount + 1);
-    for (let t = 0; t < baseTerms; t++) {
-      if (allAlive) start[t + 1] = baseStart[t + 1] - baseStart[t];
-      else for (let i = baseStart[t]; i < baseStart[t + 1]; i++) if (alive[baseSlots[i]]) start[t + 1]++;
-      if ((work += baseStart[t + 1] - baseStart[t]) >= WORK_STEP) {
-        work = 0;
-        yield;
-      }
-    }
-    for (let i = 0; i < tailLength; i++) {
-      if (alive[tailSlots[i]]) start[tailTerms[i] + 1]++;
-      if (++work >= WORK_STEP) {
-        work = 0;
-        yield;
-      }
-    }
-    const counts = start.slice(1);
-    for (let t = 0; t < termCount; t++) start[t + 1] += start[t];
-    const total = start[termCount];
-    const slots = new Int32Array(total);
-    const tfs = new Uint32Array(total);
-    const cursor = start.slice(0, termCount);
-    for (let t = 0; t < baseTerms; t++) {
-      for (let i = baseStart[t]; i < baseStart[t + 1]; i++) {
-        if (!allAlive && !alive[baseSlots[i]]) continue;
-        slots[cursor[t]] = baseSlots[i];
-        tfs[cursor[t]++] = baseTfs[i];
-      }
-      if ((work += baseStart[t + 1] - baseStart[t]) >= WORK_STEP) {
-        work = 0;
-        yield;
-      }
-    }
-    for (let i = 0; i < tailLength; i++) {
-      if (++work >= WORK_STEP) {
-        work = 0;
-        yield;
-      }
-      if (!alive[tailSlots[i]]) continue;
-      const t = tailTerms[i];
-      slots[cursor[t]] = tailSlots[i];
-      tfs[cursor[t]++] = tailTfs[i];
-    }
     for (let t = 0; t < termCount; t++) {
-      sortBySlot(slots, tfs, start[t], start[t + 1]);
-      if ((work += start[t + 1] - start[t]) >= WORK_STEP) {
+      at[t] = out.length;
+      const baseCount = cursor.seek(baseAt, t);
+      const baseLastSlot = t < baseTerms ? baseLast[t] : -1;
+      added.clear();
+      for (let i = tailHead[t]; i >= 0; i = tailNext[i]) if (alive[tailSlots[i]]) added.push(tailSlots[i], tailTfs[i]);
+      added.reverse(); // the tail's lists run newest first
+      if (allAlive && added.ascendingAfter(baseLastSlot)) {
+        // The usual case while indexing: only new slots, after the base's, whose bytes stay as they are.
+        counts[t] = baseCount + added.length;
+        out.varint(counts[t]);
+        out.bytes(cursor.remaining());
+        added.encode(out, Math.max(baseLastSlot, 0));
+        last[t] = added.length > 0 ? added.lastSlot : baseLastSlot;
+      } else {
+        merged.clear();
+        while (cursor.next()) if (alive[cursor.slot]) merged.push(cursor.slot, cursor.packedTf);
+        merged.append(added);
+        merged.sortBySlot();
+        counts[t] = merged.length;
+        out.varint(counts[t]);
+        merged.encode(out, 0);
+        last[t] = merged.length > 0 ? merged.lastSlot : -1;
+      }
+      total += counts[t];
+      if ((work += added.length + (allAlive ? 1 : baseCount + 1)) >= WORK_STEP) {
         work = 0;
         yield;
       }
     }
+    at[termCount] = out.length;
     // Swapped in at once: a search between steps saw the old layers whole.
     if (this.tailLength !== tailLength) throw new Error('lexical index changed during compaction');
     this.postingCounts.set(counts);
-    this.baseStart = start;
-    this.baseSlots = slots;
-    this.baseTfs = tfs;
+    const [postings, ...overflow] = out.pieces();
+    if (overflow.length > 0) throw new Error('lexical index: postings outgrew their bound');
+    this.basePostings = postings;
+    this.baseAt = at;
+    this.baseLast = last;
+    this.basePostingCount = total;
     this.tailLength = 0;
     this.tailHead.fill(-1);
     // The tail shrinks back too: what it held is in the base now.
@@ -264,7 +289,6 @@ export class LexicalIndex {
       this.tailSlots = new Int32Array(INITIAL_CAPACITY);
       this.tailTfs = new Uint32Array(INITIAL_CAPACITY);
       this.tailNext = new Int32Array(INITIAL_CAPACITY);
-      this.tailTerms = new Int32Array(INITIAL_CAPACITY);
     }
     this.deadCount = 0;
     return this.freeSlots();
@@ -282,12 +306,10 @@ export class LexicalIndex {
       this.tailSlots = grown(this.tailSlots, n * 2);
       this.tailTfs = grown(this.tailTfs, n * 2);
       this.tailNext = grown(this.tailNext, n * 2);
-      this.tailTerms = grown(this.tailTerms, n * 2);
     }
     this.tailSlots[n] = slot;
     this.tailTfs[n] = packedTf;
     this.tailNext[n] = this.tailHead[term];
-    this.tailTerms[n] = term;
     this.tailHead[term] = n;
     this.postingCounts[term]++;
     this.tailLength = n + 1;
@@ -302,7 +324,8 @@ export class LexicalIndex {
   search(queryTerms: Map<string, number>, limit: number, accept?: (slot: number) => boolean): LexicalHit[] {
     const scratch = this.scratchFor();
     const { sums, verdict, touched } = scratch;
-    const { alive, fieldLengths, baseStart, baseSlots, baseTfs, tailHead, tailSlots, tailTfs, tailNext } = this;
+    const { alive, fieldLengths, baseAt, tailHead, tailSlots, tailTfs, tailNext } = this;
+    const cursor = new PostingCursor(this.basePostings);
     // Per field, the BM25 length norm is normBase + normSlope * length.
     const normBase = LENGTH_NORM_BY_INDEX.map((b) => 1 - b);
     const normSlope = LENGTH_NORM_BY_INDEX.map((b, f) => b / Math.max(1, this.fieldTotals[f] / Math.max(1, this.liveCount)));
@@ -319,15 +342,14 @@ export class LexicalIndex {
       if (id === undefined) continue;
       const weight = queryWeight * idf;
       // The base's postings of the term, then the tail's.
-      let i = id + 1 < baseStart.length ? baseStart[id] : 0;
-      const baseEnd = id + 1 < baseStart.length ? baseStart[id + 1] : 0;
+      cursor.seek(baseAt, id);
       let tailAt = tailHead[id];
       for (;;) {
         let slot: number;
         let packedTf: number;
-        if (i < baseEnd) {
-          slot = baseSlots[i];
-          packedTf = baseTfs[i++];
+        if (cursor.next()) {
+          slot = cursor.slot;
+          packedTf = cursor.packedTf;
         } else if (tailAt >= 0) {
           slot = tailSlots[tailAt];
           packedTf = tailTfs[tailAt];
@@ -421,39 +443,19 @@ export class LexicalIndex {
 
   private *serializeSteps(): Generator<void, Buffer[]> {
     if (this.tailLength > 0 || this.deadCount > 0) yield* this.compactSteps();
-    let work = 0;
+    // Compacted, the base holds every term's entry in the saved form.
     const termBytes = Buffer.from(this.terms.join('\n'), 'utf8');
-    const postings = new ByteWriter();
-    for (let t = 0; t < this.terms.length; t++) {
-      const from = t + 1 < this.baseStart.length ? this.baseStart[t] : 0;
-      const to = t + 1 < this.baseStart.length ? this.baseStart[t + 1] : 0;
-      postings.varint(to - from);
-      let previous = 0;
-      for (let i = from; i < to; i++) {
-        const slot = this.baseSlots[i];
-        const packed = this.baseTfs[i];
-        let mask = 0;
-        for (let f = 0; f < 4; f++) if ((packed >>> (24 - 8 * f)) & 0xff) mask |= 1 << f;
-        postings.varint((slot - previous) * 16 + mask);
-        for (let f = 0; f < 4; f++) if (mask & (1 << f)) postings.byte((packed >>> (24 - 8 * f)) & 0xff);
-        previous = slot;
-      }
-      if ((work += to - from) >= WORK_STEP) {
-        work = 0;
-        yield;
-      }
-    }
+    const postings = Buffer.from(this.basePostings.buffer, this.basePostings.byteOffset, this.basePostings.length);
     const lengths = new ByteWriter();
     for (let f = 0; f < FIELD_COUNT; f++) for (let s = 0; s < this.slotCount; s++) lengths.varint(this.fieldLengths[s * FIELD_COUNT + f]);
-    const postingPieces = postings.pieces();
     const lengthPieces = lengths.pieces();
-    const header = Uint32Array.of(FORMAT_MAGIC, this.terms.length, this.slotCount, this.baseSlots.length, termBytes.length, postings.length, lengths.length);
-    return [Buffer.from(header.buffer), termBytes, ...postingPieces, ...lengthPieces, Buffer.from(this.alive.buffer, 0, this.slotCount)];
+    const header = Uint32Array.of(FORMAT_MAGIC, this.terms.length, this.slotCount, this.basePostingCount, termBytes.length, postings.length, lengths.length);
+    return [Buffer.from(header.buffer), termBytes, postings, ...lengthPieces, Buffer.from(this.alive.buffer, 0, this.slotCount)];
   }
 
   static deserialize(buf: Buffer): LexicalIndex {
     if (buf.length < 28 || buf.readUInt32LE(0) !== FORMAT_MAGIC) throw new Error('lexical index: unknown format');
-    const [termCount, slotCount, total, termByteLength, postingByteLength, lengthByteLength] = [1, 2, 3, 4, 5, 6].map((i) => buf.readUInt32LE(i * 4));
+    const [termCount, slotCount, totalPostings, termByteLength, postingByteLength, lengthByteLength] = [1, 2, 3, 4, 5, 6].map((i) => buf.readUInt32LE(i * 4));
     const reader = new BufferReader(buf, 28, 'lexical index');
     const index = new LexicalIndex();
     const termText = reader.bytes(termByteLength).toString('utf8');
@@ -463,33 +465,33 @@ export class LexicalIndex {
     const capacity = Math.max(INITIAL_CAPACITY, termCount);
     index.tailHead = new Int32Array(capacity).fill(-1);
     index.postingCounts = new Uint32Array(capacity);
-    const postingsEnd = reader.at + postingByteLength;
-    const start = new Uint32Array(termCount + 1);
-    const slots = new Int32Array(total);
-    const tfs = new Uint32Array(total);
-    let at = 0;
+    // The postings stay as saved (a view of `buf`); one pass finds each term's entry and checks them.
+    const postings = reader.bytes(postingByteLength);
+    const at = new Uint32Array(termCount + 1);
+    const last = new Int32Array(termCount);
+    let total = 0;
+    const entries = new BufferReader(postings, 0, 'lexical index postings');
     for (let t = 0; t < termCount; t++) {
-      start[t] = at;
-      const n = reader.varint();
-      if (at + n > total) throw new Error('lexical index: postings are damaged');
+      at[t] = entries.at;
+      const n = entries.varint();
       index.postingCounts[t] = n;
+      total += n;
       let slot = 0;
       for (let i = 0; i < n; i++) {
-        const code = reader.varint();
+        const code = entries.varint();
         const mask = code % 16;
         slot += (code - mask) / 16;
-        let packed = 0;
-        for (let f = 0; f < 4; f++) if (mask & (1 << f)) packed |= reader.byte() << (24 - 8 * f);
-        slots[at] = slot;
-        tfs[at] = packed >>> 0;
-        at++;
+        if (mask === 0 || slot >= slotCount) throw new Error('lexical index: postings are damaged');
+        entries.skip(POPCOUNT4[mask]);
       }
+      last[t] = n > 0 ? slot : -1;
     }
-    start[termCount] = at;
-    if (at !== total || reader.at !== postingsEnd) throw new Error('lexical index: postings are damaged');
-    index.baseStart = start;
-    index.baseSlots = slots;
-    index.baseTfs = tfs;
+    at[termCount] = entries.at;
+    if (total !== totalPostings || entries.at !== postingByteLength) throw new Error('lexical index: postings are damaged');
+    index.basePostings = postings;
+    index.baseAt = at;
+    index.baseLast = last;
+    index.basePostingCount = total;
     index.ensureSlot(Math.max(0, slotCount - 1));
     index.slotCount = slotCount;
     const lengthsEnd = reader.at + lengthByteLength;
@@ -507,14 +509,134 @@ export class LexicalIndex {
   }
 }
 
-/** Sorts postings[from..to) by slot (they are already, unless slots were reused). */
-function sortBySlot(slots: Int32Array, tfs: Uint32Array, from: number, to: number): void {
-  let sorted = true;
-  for (let i = from + 1; i < to && sorted; i++) sorted = slots[i - 1] < slots[i];
-  if (sorted) return;
-  const order = Array.from({ length: to - from }, (_, i) => from + i).sort((a, b) => slots[a] - slots[b]);
-  const s = order.map((i) => slots[i]);
-  const t = order.map((i) => tfs[i]);
-  slots.set(s, from);
-  tfs.set(t, from);
+/** A posting's most bytes: a varint of up to 35 bits (slot gap * 16 + mask), then four counts. */
+const MAX_POSTING_BYTES = 5 + FIELD_COUNT;
+/** A posting count's most bytes, as a varint. */
+const MAX_VARINT_BYTES = 5;
+
+/** Set bits of each 4-bit field mask: how many count bytes follow a posting's varint. */
+const POPCOUNT4 = Array.from({ length: 16 }, (_, m) => (m & 1) + ((m >> 1) & 1) + ((m >> 2) & 1) + ((m >> 3) & 1));
+
+/**
+ * Reads one term's postings from a byte-coded base: a varint count, then per posting a
+ * varint (slot gap * 16 + field mask) and one byte per field in the mask, name field first.
+ */
+class PostingCursor {
+  slot = 0;
+  /** The posting's four field counts packed in one word, name field highest (see packTf). */
+  packedTf = 0;
+  private at = 0;
+  private end = 0;
+
+  constructor(private readonly bytes: Uint8Array) {}
+
+  /** Moves to term t's postings (none for a term newer than the base); returns their count. */
+  seek(baseAt: Uint32Array, t: number): number {
+    this.slot = 0;
+    if (t + 1 >= baseAt.length) {
+      this.at = this.end = 0;
+      return 0;
+    }
+    this.at = baseAt[t];
+    this.end = baseAt[t + 1];
+    return this.varint();
+  }
+
+  /** The bytes of the postings not read yet. */
+  remaining(): Uint8Array {
+    return this.bytes.subarray(this.at, this.end);
+  }
+
+  next(): boolean {
+    if (this.at >= this.end) return false;
+    const code = this.varint();
+    const mask = code % 16;
+    this.slot += (code - mask) / 16;
+    const bytes = this.bytes;
+    let packed = 0;
+    if (mask & 1) packed |= bytes[this.at++] << 24;
+    if (mask & 2) packed |= bytes[this.at++] << 16;
+    if (mask & 4) packed |= bytes[this.at++] << 8;
+    if (mask & 8) packed |= bytes[this.at++];
+    this.packedTf = packed >>> 0;
+    return true;
+  }
+
+  private varint(): number {
+    const bytes = this.bytes;
+    let b = bytes[this.at++];
+    let n = b & 0x7f;
+    for (let scale = 0x80; b >= 0x80; scale *= 0x80) {
+      b = bytes[this.at++];
+      n += (b & 0x7f) * scale;
+    }
+    return n;
+  }
+}
+
+/** One term's postings while a compaction merges them: growable, sortable, encodable. */
+class PostingList {
+  length = 0;
+  private slots = new Int32Array(INITIAL_CAPACITY);
+  private tfs = new Uint32Array(INITIAL_CAPACITY);
+
+  get lastSlot(): number {
+    return this.slots[this.length - 1];
+  }
+
+  clear(): void {
+    this.length = 0;
+  }
+
+  push(slot: number, packedTf: number): void {
+    if (this.length === this.slots.length) {
+      this.slots = grown(this.slots, this.length * 2);
+      this.tfs = grown(this.tfs, this.length * 2);
+    }
+    this.slots[this.length] = slot;
+    this.tfs[this.length++] = packedTf;
+  }
+
+  append(other: PostingList): void {
+    for (let i = 0; i < other.length; i++) this.push(other.slots[i], other.tfs[i]);
+  }
+
+  reverse(): void {
+    this.slots.subarray(0, this.length).reverse();
+    this.tfs.subarray(0, this.length).reverse();
+  }
+
+  /** True when the slots ascend and all come after `slot`. */
+  ascendingAfter(slot: number): boolean {
+    let previous = slot;
+    for (let i = 0; i < this.length; i++) {
+      if (this.slots[i] <= previous) return false;
+      previous = this.slots[i];
+    }
+    return true;
+  }
+
+  /** Sorts by slot (they are already, unless slots were reused). */
+  sortBySlot(): void {
+    const { slots, tfs, length } = this;
+    if (this.ascendingAfter(-1)) return;
+    const order = Array.from({ length }, (_, i) => i).sort((a, b) => slots[a] - slots[b]);
+    const s = order.map((i) => slots[i]);
+    const t = order.map((i) => tfs[i]);
+    slots.set(s);
+    tfs.set(t);
+  }
+
+  /** Writes the postings (see PostingCursor), slot gaps counted from `previous`. */
+  encode(out: ByteWriter, previous: number): void {
+    for (let i = 0; i < this.length; i++) {
+      const slot = this.slots[i];
+      const packed = this.tfs[i];
+      let mask = 0;
+      for (let f = 0; f < FIELD_COUNT; f++) if ((packed >>> (24 - 8 * f)) & 0xff) mask |= 1 << f;
+      out.varint((slot - previous) * 16 + mask);
+      for (let f = 0; f < FIELD_COUNT; f++) if (mask & (1 << f)) out.byte((packed >>> (24 - 8 * f)) & 0xff);
+      previous = slot;
+    }
+  }
 }

@@ -48,65 +48,56 @@ export function splitIdentifier(identifier: string): string[] {
  * several parts, plus each stemmed part. Repeats are kept: term frequency matters.
  */
 export function tokenize(text: string, sink: string[] = [], skipWord?: (lowercased: string) => boolean): string[] {
-  // Most code is ASCII: a hand-written scanner (same tokens as WORD_AT, several times
-  // faster) that hands only the words touching non-ASCII characters to the Unicode patterns.
-  const parts: string[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (c >= FIRST_NON_ASCII) {
-      i = unicodeWord(text, i, sink, skipWord);
-      continue;
-    }
-    if (!isWordChar(c)) {
-      i++;
-      continue;
-    }
-    let end = i + 1;
-    while (end < text.length && isWordChar(text.charCodeAt(end))) end++;
-    if (end < text.length && text.charCodeAt(end) >= FIRST_NON_ASCII) {
-      i = unicodeWord(text, i, sink, skipWord); // the word may go on in another script
-      continue;
-    }
-    if (end - i <= MAX_TOKEN_LENGTH) {
-      const word = text.slice(i, end);
-      if (skipWord) {
-        parts.length = 0;
-        splitAsciiIdentifier(text, i, end, parts);
-        addWord(word, parts, sink, skipWord);
-      } else {
-        for (const token of asciiWordTokens(word)) sink.push(token);
-      }
-    }
-    i = end;
-  }
+  forEachWord(text, (word) => {
+    if (skipWord?.(word.toLowerCase())) return;
+    for (const token of wordTokens(word)) sink.push(token);
+  });
   return sink;
 }
 
 /**
- * The tokens of one ASCII word, memoised: identifiers repeat across a code base, and
- * splitting, lowercasing and stemming them again was a fifth of indexing time.
+ * Calls `visit` with each word of `text` (a run of letters, digits, `_` and `$`) that may
+ * yield tokens: words longer than MAX_TOKEN_LENGTH are hashes or noise, and skipped.
  */
-const asciiWordTokens = memoised((word): readonly string[] => {
-  const parts: string[] = [];
-  splitAsciiIdentifier(word, 0, word.length, parts);
+export function forEachWord(text: string, visit: (word: string) => void): void {
+  // Most code is ASCII: a hand-written scanner (same words as WORD_AT, several times
+  // faster) that hands only the words touching non-ASCII characters to the Unicode pattern.
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (!isWordChar(c) && c < FIRST_NON_ASCII) {
+      i++;
+      continue;
+    }
+    let end = i + 1;
+    if (c < FIRST_NON_ASCII) while (end < text.length && isWordChar(text.charCodeAt(end))) end++;
+    if (c >= FIRST_NON_ASCII || (end < text.length && text.charCodeAt(end) >= FIRST_NON_ASCII)) {
+      // The word starts in, or goes on into, another script.
+      WORD_AT.lastIndex = i;
+      const m = WORD_AT.exec(text);
+      if (!m) {
+        i++;
+        continue;
+      }
+      end = i + m[0].length;
+    }
+    if (end - i <= MAX_TOKEN_LENGTH) visit(text.slice(i, end));
+    i = end;
+  }
+}
+
+/**
+ * The tokens of one word, memoised: identifiers repeat across a code base, and splitting,
+ * lowercasing and stemming them again was a fifth of indexing time.
+ */
+export const wordTokens = memoised((word): readonly string[] => {
   const tokens: string[] = [];
-  addWord(word, parts, tokens);
+  addWord(word, splitIdentifier(word), tokens);
   return tokens;
 }, WORD_CACHE_LIMIT);
 
-/** The whole word (Unicode rules) starting at `from`, if any; returns where scanning goes on. */
-function unicodeWord(text: string, from: number, sink: string[], skipWord?: (lowercased: string) => boolean): number {
-  WORD_AT.lastIndex = from;
-  const m = WORD_AT.exec(text);
-  if (!m) return from + 1;
-  addWord(m[0], splitIdentifier(m[0]), sink, skipWord);
-  return from + m[0].length;
-}
-
-function addWord(word: string, parts: string[], sink: string[], skipWord?: (lowercased: string) => boolean): void {
+function addWord(word: string, parts: string[], sink: string[]): void {
   if (word.length > MAX_TOKEN_LENGTH) return;
-  if (skipWord?.(word.toLowerCase())) return;
   if (parts.length > 1) sink.push(word.toLowerCase().replace(/^[_$]+|[_$]+$/g, ''));
   for (const part of parts) {
     if (part.length < 2 && !/\p{Lo}/u.test(part)) continue;
@@ -154,8 +145,7 @@ export function tokenizeQuery(query: string): string[] {
   return kept.length > 0 ? kept : tokenize(query);
 }
 
-/** Tokens of a path: folder names and the file stem, split like identifiers. */
-export function tokenizePath(relPath: string, sink: string[] = []): string[] {
-  const withoutExtension = relPath.replace(/\.[^./]+$/, '');
-  return tokenize(withoutExtension.replace(/[/\\.-]+/g, ' '), sink);
+/** A path as words: folder names and the file stem, to be split like identifiers. */
+export function pathWords(relPath: string): string {
+  return relPath.replace(/\.[^./]+$/, '').replace(/[/\\.-]+/g, ' ');
 }

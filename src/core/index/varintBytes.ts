@@ -9,9 +9,17 @@ const PIECE_BYTES = 1 << 20;
 /** Appends bytes and unsigned LEB128 varints into pieces of PIECE_BYTES. */
 export class ByteWriter {
   private readonly done: Buffer[] = [];
-  private piece = Buffer.allocUnsafe(PIECE_BYTES);
+  private piece: Buffer;
   private at = 0;
   length = 0;
+
+  /**
+   * `expectedBytes`, when the caller knows a bound, sizes the first piece: what fits comes
+   * back as one piece. (The allocation is not zeroed, and pages never written are not resident.)
+   */
+  constructor(expectedBytes = PIECE_BYTES) {
+    this.piece = Buffer.allocUnsafe(expectedBytes);
+  }
 
   byte(b: number): void {
     if (this.at === this.piece.length) {
@@ -21,6 +29,23 @@ export class ByteWriter {
     }
     this.piece[this.at++] = b;
     this.length++;
+  }
+
+  /** Appends a run of bytes. */
+  bytes(run: Uint8Array): void {
+    let from = 0;
+    while (from < run.length) {
+      if (this.at === this.piece.length) {
+        this.done.push(this.piece);
+        this.piece = Buffer.allocUnsafe(PIECE_BYTES);
+        this.at = 0;
+      }
+      const n = Math.min(run.length - from, this.piece.length - this.at);
+      this.piece.set(run.subarray(from, from + n), this.at);
+      this.at += n;
+      from += n;
+    }
+    this.length += run.length;
   }
 
   /** Any non-negative integer up to 2^53. */
@@ -46,6 +71,11 @@ export class BufferReader {
     const out = this.buf.subarray(this.at, this.at + n);
     this.at += n;
     return out;
+  }
+
+  skip(n: number): void {
+    if (this.at + n > this.buf.length) throw new Error(`${this.what}: truncated`);
+    this.at += n;
   }
 
   byte(): number {
