@@ -48,8 +48,13 @@ const DEFAULT_BATCH_SIZE = 64;
 /**
  * onnxruntime-node's run() blocks its thread, so parallelism comes from workers or from
  * intra-op threads. The featurized default model spends half its time in JS featurizing:
- * workers of one thread each ran it 2x faster than one worker of two threads here. A
- * transformer is all matrix work and each worker holds a copy of it: one worker, all cores.
+ * workers of one thread each ran it 2x faster than one worker of two threads here. But
+ * documents are embedded while the parse workers fill the other cores, so the featurized
+ * model gets up to half the cores in workers: on this 2-core machine a second worker cost
+ * 90 MB at 219k chunks for no speed (cold index, default model, two runs each: one worker
+ * 38.6 and 39.4 s, 677 and 687 MB peak; two 40.0 and 39.5 s, 773 and 764 MB; npm sources
+ * 6.2 against 6.0 s, median of three). A transformer is all matrix work and each worker
+ * holds a copy of it: one worker, all cores.
  */
 const MAX_FEATURIZED_WORKERS = 4;
 /** Extra workers stop after this long without work: each holds a copy of the model (~35-50 MB RSS for the default one here). */
@@ -57,7 +62,7 @@ const IDLE_WORKER_MS = 30_000;
 
 function defaultParallelism(kind: ModelSource['kind'], spec: EmbedderSpec): { workers: number; threads: number } {
   const cores = os.availableParallelism();
-  const workers = Math.max(1, spec.workers ?? (kind === 'featurized' ? Math.min(cores, MAX_FEATURIZED_WORKERS) : 1));
+  const workers = Math.max(1, spec.workers ?? (kind === 'featurized' ? Math.min(Math.floor(cores / 2), MAX_FEATURIZED_WORKERS) : 1));
   return { workers, threads: Math.max(1, spec.threads ?? Math.floor(cores / workers)) };
 }
 
