@@ -22,7 +22,7 @@ import { forEachWord, wordTokens } from './tokenize';
 
 export const FIELDS = ['name', 'path', 'doc', 'body'] as const;
 export type Field = (typeof FIELDS)[number];
-const FIELD_INDEX: Record<Field, number> = { name: 0, path: 1, doc: 2, body: 3 };
+const FIELD_INDEX = Object.fromEntries(FIELDS.map((field, f) => [field, f])) as Record<Field, number>;
 
 /**
  * A chunk's tokens counted: its distinct terms, each with its four field counts packed in
