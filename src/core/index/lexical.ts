@@ -267,7 +267,7 @@ export class LexicalIndex {
         last[t] = merged.length > 0 ? merged.lastSlot : -1;
       }
       total += counts[t];
-      if ((work += added.length + (allAlive ? 1 : baseCount + 1)) >= WORK_STEP) {
+      if ((work += baseCount + added.length + 1) >= WORK_STEP) {
         work = 0;
         yield;
       }

@@ -328,7 +328,6 @@ function isPartEntry(name: string, entry: Record<string, unknown>): boolean {
     && (entry.encoding === undefined || entry.encoding === PART_ENCODING);
 }
 
-/** The pieces deflated as one stream (on the thread pool), without concatenating them first. */
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

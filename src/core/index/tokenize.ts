@@ -91,19 +91,15 @@ export function forEachWord(text: string, visit: (word: string) => void): void {
  * lowercasing and stemming them again was a fifth of indexing time.
  */
 export const wordTokens = memoised((word): readonly string[] => {
+  const parts = splitIdentifier(word);
   const tokens: string[] = [];
-  addWord(word, splitIdentifier(word), tokens);
-  return tokens;
-}, WORD_CACHE_LIMIT);
-
-function addWord(word: string, parts: string[], sink: string[]): void {
-  if (word.length > MAX_TOKEN_LENGTH) return;
-  if (parts.length > 1) sink.push(word.toLowerCase().replace(/^[_$]+|[_$]+$/g, ''));
+  if (parts.length > 1) tokens.push(word.toLowerCase().replace(/^[_$]+|[_$]+$/g, ''));
   for (const part of parts) {
     if (part.length < 2 && !/\p{Lo}/u.test(part)) continue;
-    sink.push(stemWord(part));
+    tokens.push(stemWord(part));
   }
-}
+  return tokens;
+}, WORD_CACHE_LIMIT);
 
 /**
  * ASCII identifier parts, as PART_PATTERN finds them: an upper-case run (less its last

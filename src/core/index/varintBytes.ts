@@ -22,11 +22,7 @@ export class ByteWriter {
   }
 
   byte(b: number): void {
-    if (this.at === this.piece.length) {
-      this.done.push(this.piece);
-      this.piece = Buffer.allocUnsafe(PIECE_BYTES);
-      this.at = 0;
-    }
+    if (this.at === this.piece.length) this.nextPiece();
     this.piece[this.at++] = b;
     this.length++;
   }
@@ -35,11 +31,7 @@ export class ByteWriter {
   bytes(run: Uint8Array): void {
     let from = 0;
     while (from < run.length) {
-      if (this.at === this.piece.length) {
-        this.done.push(this.piece);
-        this.piece = Buffer.allocUnsafe(PIECE_BYTES);
-        this.at = 0;
-      }
+      if (this.at === this.piece.length) this.nextPiece();
       const n = Math.min(run.length - from, this.piece.length - this.at);
       this.piece.set(run.subarray(from, from + n), this.at);
       this.at += n;
@@ -55,6 +47,12 @@ export class ByteWriter {
       n = Math.floor(n / 0x80);
     }
     this.byte(n);
+  }
+
+  private nextPiece(): void {
+    this.done.push(this.piece);
+    this.piece = Buffer.allocUnsafe(PIECE_BYTES);
+    this.at = 0;
   }
 
   pieces(): Buffer[] {
