@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GRAMMAR_STEMS } from '../../src/core/parse/grammars';
-import { MAX_LINE_CHARS, MAX_PARSE_CHARS, SymbolParser, type ParseOutcome } from '../../src/core/parse/symbols';
+import { MAX_LINE_CHARS, MAX_PARSE_CHARS, PARSE_BASE_MS, PARSE_TIMEOUT_MS, SymbolParser, parseBudgetMs, type ParseOutcome } from '../../src/core/parse/symbols';
 import type { LanguageId } from '../../src/core/types';
 import { parser } from './parse-support';
 
@@ -107,6 +107,13 @@ describe('parse: robustness', () => {
     assert.equal(outcome.via, 'fallback');
     assert.equal(outcome.error, 'parse timeout');
     assert.ok(outcome.symbols.length > 0);
+  });
+
+  it('gives a file a parse budget that grows with its size, up to the timeout', () => {
+    assert.equal(parseBudgetMs(0), PARSE_BASE_MS);
+    assert.ok(parseBudgetMs(100 * 1024) > parseBudgetMs(10 * 1024));
+    assert.equal(parseBudgetMs(MAX_PARSE_CHARS), PARSE_TIMEOUT_MS);
+    assert.equal(parseBudgetMs(100 * 1024, -1), -1);
   });
 
   it('handles CRLF line endings and a missing final newline', async () => {
