@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   await drop('chunks', () => (mutable.chunks ? (mutable.chunks.length = 0) : (mutable.table = undefined)));
   await drop('files', () => mutable.files.clear());
   await drop('lexical', () => (mutable.lexical = undefined));
-  const hnswCapacity = (state.vectors as unknown as { hnsw?: { getMaxElements(): number } } | undefined)?.hnsw?.getMaxElements() ?? 0;
+  const hnswCapacity = (state.vectors as unknown as { graph?: { getMaxElements(): number } } | undefined)?.graph?.getMaxElements() ?? 0;
   // hnswlib's native memory is invisible to V8 (and freeing it seldom lowers RSS): estimated
   // from its layout — per slot of capacity a level-0 record (links of 2M, the vector, the
   // label), a mutex, a level and a pointer; per element a label map entry; upper levels ~1/M.

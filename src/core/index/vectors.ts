@@ -73,13 +73,15 @@ const PREFIX_OVERFETCH = 1.0;
 /** Fewest candidates taken from a prefix graph, however few hits are wanted. */
 const MIN_PREFIX_CANDIDATES = 100;
 /**
- * An index of up to this many prefix floats (20,000 vectors of 64 dims) is searched by an
- * exact scan and has no graph. Measured here on 64-d vectors: at 20k, a scan for 150
- * candidates took 0.14 ms against the graph's 0.07, and an add 4.5 us against the graph's
- * 42-49 (the graph inserts were a tenth of a cold index with the model); the scan's cost
- * grows with the index, the graph's barely (50k: 0.30 against 0.08 ms).
+ * An index of up to this many prefix floats (50,000 vectors of 64 dims) is searched by an
+ * exact scan and has no graph. Measured here on 64-d vectors: a scan for 100 candidates
+ * took 0.13 ms at 20k, 0.28 at 50k and 0.61 at 100k, the graph about 0.13 at 31k; an add
+ * costs the scan 4.5 us against the graph's 29 (M 16, efConstruction 64). With a graph from
+ * 20k vectors, its inserts were a fifth of a cold index with the default model (npm sources,
+ * 31k chunks: 1.45 of 6.4 s), and on those sources the exact scan's candidates held more of
+ * the full vectors' top 10 than the graph's (0.908 against 0.878; bench/perf/graph.mjs).
  */
-const EXACT_SCAN_FLOATS = 20_000 * 64;
+const EXACT_SCAN_FLOATS = 50_000 * 64;
 /** Graph inserts between turns of the event loop while the graph catches up. */
 const CATCH_UP_STEP = 64;
 const INITIAL_CAPACITY = 1024;
