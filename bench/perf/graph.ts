@@ -26,13 +26,11 @@ async function main(): Promise<void> {
   await engine.index();
   const state = (engine as unknown as { state: IndexState }).state;
   const vectors = state.vectors!;
-  const labels: number[] = [];
   const stored: Float32Array[] = [];
   const names: string[] = [];
   for (const chunk of state.liveChunks()) {
     const vector = vectors.getVector(chunk.slot);
     if (!vector) continue;
-    labels.push(chunk.slot);
     stored.push(vector);
     if (chunk.name) names.push(chunk.name);
   }
@@ -64,7 +62,7 @@ async function main(): Promise<void> {
     const proposed = [...exactTop(queries[q]!, stored, CANDIDATES, graphDim)];
     prefixFound += rescore(queries[q]!, proposed, stored, TOP).filter((i) => exact[q]!.has(i)).length;
   }
-  process.stdout.write(JSON.stringify({ root, vectors: stored.length, labels: labels.length, graphDim, queries: queries.length, exactPrefixRecallAt10: round(prefixFound / (queries.length * TOP), 4), results }) + '\n');
+  process.stdout.write(JSON.stringify({ root, vectors: stored.length, graphDim, queries: queries.length, exactPrefixRecallAt10: round(prefixFound / (queries.length * TOP), 4), results }) + '\n');
   await engine.close();
   process.exit(0);
 }

@@ -42,7 +42,7 @@ export const PARSE_MS_PER_KB = 2;
 export const EXTRACTOR_VERSION = 1;
 
 export interface SymbolParserOptions {
-  /** Per-file parse budget; PARSE_TIMEOUT_MS by default. */
+  /** Longest a file's parse may take (its budget grows with its size up to this); PARSE_TIMEOUT_MS by default. */
   parseTimeoutMs?: number;
 }
 
