@@ -247,8 +247,7 @@ async function prepareBatch(
     if (p === 'unchanged') {
       summary.unchangedFiles++;
       summary.touchedFiles++; // only files whose time or size changed are read
-    }
-    else if (p) {
+    } else if (p) {
       prepared.push(p);
       if (p.note) summary.parseFallbacks++;
       if (p.onWorker) summary.parsedOnWorkers++;
