@@ -262,7 +262,7 @@ export class Engine {
       catalog: () => state.serializeCatalog(),
     };
     const vectors = state.vectors;
-    if (vectors) parts.vectors = () => vectors.serialize();
+    if (vectors) parts.vectors = () => vectors.pieces();
     const saved = await store.commit(parts, { ...meta, root: this.root, modelSpec: this.options.model }, { compress: COMPRESSED_PARTS });
     this.generation = saved.generation;
     this.unsaved = false;

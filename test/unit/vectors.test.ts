@@ -291,3 +291,25 @@ test('the graph is saved compactly and loads back exactly; indexes saved by form
   fixtureOperations(scanned);
   sameNeighbours(formatFive, scanned);
 });
+
+test('vectors far apart in label space and more than a save piece hold: kept in blocks, saved piece by piece', async () => {
+  const index = new VectorIndex(DIM);
+  const vectors = unitVectors(6000, 3);
+  // Labels spread over several blocks of codes, with gaps (slots of removed chunks).
+  const labelOf = (i: number) => i * 2 + (i % 3);
+  vectors.forEach((v, i) => index.add(labelOf(i), v));
+  const pieces: Buffer[] = [];
+  for await (const piece of index.pieces()) pieces.push(piece);
+  const saved = Buffer.concat(pieces);
+  assert.ok(pieces.length >= 6, 'the packed vectors come in several pieces, after the header, labels, states and scales');
+  assert.deepEqual(Buffer.concat(await index.serialize()), saved);
+  const copy = await VectorIndex.deserialize(saved, DIM);
+  assert.equal(copy.size(), 6000);
+  for (const i of [0, 1023, 2047, 2048, 4095, 4096, 5999]) {
+    const label = labelOf(i);
+    assert.deepEqual(copy.getVector(label), index.getVector(label));
+    assert.ok(dot(index.getVector(label)!, vectors[i]) > 0.999);
+    assert.equal(copy.search(vectors[i], 1)[0].label, label);
+  }
+  assert.deepEqual(Buffer.concat(await copy.serialize()), saved);
+});
