@@ -138,3 +138,33 @@ test('a chunk\'s tokens are counted per field, each distinct term once', () => {
 // Four 8-bit counts in one word: name, path, doc, body.
   assert.deepEqual(counted.tfs, [(2 << 24) | (1 << 16) | 2, 1, 1]);
 });
+
+test('a base of many pages: searches between compaction steps score as before it, and a loaded base saves the same bytes', async () => {
+  const words = Array.from({ length: 3000 }, (_, i) => `term${i.toString(36)}`);
+  const chunkBody = (slot: number) => Array.from({ length: 40 }, (_, j) => words[(slot * 31 + j * j * 17) % words.length]).join(' ');
+  const index = new LexicalIndex();
+  const add = (from: number, to: number) => {
+    for (let slot = from; slot < to; slot++) index.add(slot, fields(`handler${slot % 700}`, chunkBody(slot), `src/m${slot % 50}/f${slot}.ts`));
+  };
+  add(0, 40_000);
+  index.compact(); // a base of several MB: several pages
+  add(40_000, 50_000); // the tail extends some terms' entries...
+  for (let slot = 3; slot < 50_000; slot += 97) index.remove(slot); // ...and merges others
+  const queries = ['term1 term2 handler12', 'term3f0 term2bz', 'handler699 src m7', 'term0'].map(query);
+  const before = queries.map((q) => index.search(q, 30));
+  let steps = 0;
+  const checkingSlicer = { yieldIfDue: async () => {
+    steps++;
+    queries.forEach((q, i) => assert.deepEqual(index.search(q, 30), before[i], `search after compaction step ${steps}`));
+  } } as unknown as TimeSlicer;
+  await index.compactCooperatively(checkingSlicer);
+  assert.ok(steps >= 5, `${steps} steps`);
+  // Compacted, document frequencies no longer count removed chunks: scores move a little.
+  const after = queries.map((q) => index.search(q, 30));
+  assert.deepEqual(after.map((hits) => hits.map((h) => h.slot).sort()), before.map((hits) => hits.map((h) => h.slot).sort()));
+  const saved = Buffer.concat(index.serialize());
+  assert.ok(saved.length > 4 * 2 ** 20, `${saved.length} bytes`);
+  const copy = LexicalIndex.deserialize(saved);
+  assert.ok(Buffer.concat(copy.serialize()).equals(saved), 'a loaded base saves the same bytes');
+  queries.forEach((q, i) => assert.deepEqual(copy.search(q, 30), after[i]));
+});

@@ -6,11 +6,11 @@
  * Postings live in two layers, neither with an object per term: a byte-coded base (every
  * term's postings back to back, sorted by slot, in the form they are saved in: a slot gap
  * and field mask in one varint, then the non-zero counts as bytes, about 3 bytes a
- * posting) and a tail of the postings added since, one linked list per term threaded
- * through growable arrays. `compact()` (each checkpoint, or when the tail or the removed
- * chunks grow large) merges the tail into a new base and drops removed chunks' postings.
- * A base as two typed arrays (8 bytes a posting) was most of the engine's memory at 200k
- * chunks, and twice that while a compaction built the next one.
+ * posting; held in pages, see PostingPages) and a tail of the postings added since, one
+ * linked list per term threaded through growable arrays. `compact()` (each checkpoint, or
+ * when the tail or the removed chunks grow large) merges the tail into a new base and drops
+ * removed chunks' postings. A base as two typed arrays (8 bytes a posting) was most of the
+ * engine's memory at 200k chunks, and twice that while a compaction built the next one.
  *
  * Removal is a tombstone; `compact()` drops dead postings and frees slots for reuse.
  */
@@ -144,15 +144,10 @@ function grown<T extends Int32Array | Uint32Array | Uint16Array | Uint8Array>(a:
 export class LexicalIndex {
   private readonly termIds = new Map<string, number>();
   private terms: string[] = [];
-  /**
-   * Base layer, byte-coded (see PostingCursor): term t's entry, its posting count then its
-   * postings, is at [baseAt[t], baseAt[t + 1]); terms newer than the base have none.
-   */
-  private basePostings: Uint8Array = new Uint8Array(0);
-  private baseAt = new Uint32Array(1);
-  /** Each base term's last (highest) slot, -1 for none: new postings after it extend its entry as it is. */
-  private baseLast = new Int32Array(0);
-  private basePostingCount = 0;
+  /** Base layer (see PostingPages); terms newer than the base have no entry there. */
+  private base = new PostingPages(0);
+  /** While a compaction runs: the next base, whose terms below `doneTerms` searches read instead. */
+  private nextBase: PageWriter | undefined;
   /** Tail layer: postings added since the base was built; tailHead[t] is term t's newest, tailNext links to older ones. */
   private tailSlots = new Int32Array(INITIAL_CAPACITY);
   private tailTfs = new Uint32Array(INITIAL_CAPACITY);
@@ -224,28 +219,31 @@ export class LexicalIndex {
     return runSliced(this.compactSteps(), slicer);
   }
 
-  /** The compaction as a generator that pauses after every WORK_STEP postings. */
+  /**
+   * The compaction as a generator that pauses after every WORK_STEP postings. The next base
+   * is written page by page: a finished page serves searches at once (its terms' tail lists
+   * are in it), and an old page goes as soon as the new pages hold all its terms.
+   */
   private *compactSteps(): Generator<void, number[]> {
     if (this.tailLength === 0 && this.deadCount === 0) return this.freeSlots();
     const termCount = this.terms.length;
     const tailLength = this.tailLength;
-    const { alive, baseAt, baseLast, tailHead, tailSlots, tailTfs, tailNext } = this;
-    const baseTerms = baseAt.length - 1;
+    const { alive, base, tailHead, tailSlots, tailTfs, tailNext } = this;
     const allAlive = this.deadCount === 0;
-    const cursor = new PostingCursor(this.basePostings);
+    const cursor = new PostingCursor();
     const added = new PostingList();
     const merged = new PostingList();
-    // Written into one piece that cannot overflow, so that the new base is not copied again.
-    const out = new ByteWriter((this.basePostingCount + tailLength) * MAX_POSTING_BYTES + termCount * MAX_VARINT_BYTES);
-    const at = new Uint32Array(termCount + 1);
-    const last = new Int32Array(termCount);
+    const next = new PageWriter(termCount, (first, end) => {
+      tailHead.fill(-1, first, end); // those terms' tail postings are in the finished page
+      base.releasePagesBefore(end);
+    });
+    this.nextBase = next;
     const counts = new Uint32Array(termCount);
-    let total = 0;
     let work = 0;
     for (let t = 0; t < termCount; t++) {
-      at[t] = out.length;
-      const baseCount = cursor.seek(baseAt, t);
-      const baseLastSlot = t < baseTerms ? baseLast[t] : -1;
+      const out = next.beginTerm(t);
+      const baseCount = cursor.seek(base, t);
+      const baseLastSlot = t < base.termCount ? base.lastSlot[t] : -1;
       added.clear();
       for (let i = tailHead[t]; i >= 0; i = tailNext[i]) if (alive[tailSlots[i]]) added.push(tailSlots[i], tailTfs[i]);
       added.reverse(); // the tail's lists run newest first
@@ -255,7 +253,7 @@ export class LexicalIndex {
         out.varint(counts[t]);
         out.bytes(cursor.remaining());
         added.encode(out, Math.max(baseLastSlot, 0));
-        last[t] = added.length > 0 ? added.lastSlot : baseLastSlot;
+        next.endTerm(t, counts[t], added.length > 0 ? added.lastSlot : baseLastSlot);
       } else {
         merged.clear();
         while (cursor.next()) if (alive[cursor.slot]) merged.push(cursor.slot, cursor.packedTf);
@@ -264,24 +262,18 @@ export class LexicalIndex {
         counts[t] = merged.length;
         out.varint(counts[t]);
         merged.encode(out, 0);
-        last[t] = merged.length > 0 ? merged.lastSlot : -1;
+        next.endTerm(t, counts[t], merged.length > 0 ? merged.lastSlot : -1);
       }
-      total += counts[t];
       if ((work += baseCount + added.length + 1) >= WORK_STEP) {
         work = 0;
         yield;
       }
     }
-    at[termCount] = out.length;
-    // Swapped in at once: a search between steps saw the old layers whole.
+    // The tail arrays and counts are replaced at once, after the last page.
     if (this.tailLength !== tailLength) throw new Error('lexical index changed during compaction');
+    this.base = next.finish();
+    this.nextBase = undefined;
     this.postingCounts.set(counts);
-    const [postings, ...overflow] = out.pieces();
-    if (overflow.length > 0) throw new Error('lexical index: postings outgrew their bound');
-    this.basePostings = postings;
-    this.baseAt = at;
-    this.baseLast = last;
-    this.basePostingCount = total;
     this.tailLength = 0;
     this.tailHead.fill(-1);
     // The tail shrinks back too: what it held is in the base now.
@@ -324,8 +316,8 @@ export class LexicalIndex {
   search(queryTerms: Map<string, number>, limit: number, accept?: (slot: number) => boolean): LexicalHit[] {
     const scratch = this.scratchFor();
     const { sums, verdict, touched } = scratch;
-    const { alive, fieldLengths, baseAt, tailHead, tailSlots, tailTfs, tailNext } = this;
-    const cursor = new PostingCursor(this.basePostings);
+    const { alive, fieldLengths, base, nextBase, tailHead, tailSlots, tailTfs, tailNext } = this;
+    const cursor = new PostingCursor();
     // Per field, the BM25 length norm is normBase + normSlope * length.
     const normBase = LENGTH_NORM_BY_INDEX.map((b) => 1 - b);
     const normSlope = LENGTH_NORM_BY_INDEX.map((b, f) => b / Math.max(1, this.fieldTotals[f] / Math.max(1, this.liveCount)));
@@ -341,8 +333,8 @@ export class LexicalIndex {
       totalMass += queryWeight * idf;
       if (id === undefined) continue;
       const weight = queryWeight * idf;
-      // The base's postings of the term, then the tail's.
-      cursor.seek(baseAt, id);
+      // The base's postings of the term (the next base's once a compaction has written them), then the tail's.
+      cursor.seek(nextBase && id < nextBase.doneTerms ? nextBase.base : base, id);
       let tailAt = tailHead[id];
       for (;;) {
         let slot: number;
@@ -445,12 +437,12 @@ export class LexicalIndex {
     if (this.tailLength > 0 || this.deadCount > 0) yield* this.compactSteps();
     // Compacted, the base holds every term's entry in the saved form.
     const termBytes = Buffer.from(this.terms.join('\n'), 'utf8');
-    const postings = Buffer.from(this.basePostings.buffer, this.basePostings.byteOffset, this.basePostings.length);
+    const postings = this.base.pages.map((page) => Buffer.from(page!.buffer, page!.byteOffset, page!.length));
     const lengths = new ByteWriter();
     for (let f = 0; f < FIELD_COUNT; f++) for (let s = 0; s < this.slotCount; s++) lengths.varint(this.fieldLengths[s * FIELD_COUNT + f]);
     const lengthPieces = lengths.pieces();
-    const header = Uint32Array.of(FORMAT_MAGIC, this.terms.length, this.slotCount, this.basePostingCount, termBytes.length, postings.length, lengths.length);
-    return [Buffer.from(header.buffer), termBytes, postings, ...lengthPieces, Buffer.from(this.alive.buffer, 0, this.slotCount)];
+    const header = Uint32Array.of(FORMAT_MAGIC, this.terms.length, this.slotCount, this.base.postingCount, termBytes.length, this.base.byteLength, lengths.length);
+    return [Buffer.from(header.buffer), termBytes, ...postings, ...lengthPieces, Buffer.from(this.alive.buffer, 0, this.slotCount)];
   }
 
   static deserialize(buf: Buffer): LexicalIndex {
@@ -465,14 +457,18 @@ export class LexicalIndex {
     const capacity = Math.max(INITIAL_CAPACITY, termCount);
     index.tailHead = new Int32Array(capacity).fill(-1);
     index.postingCounts = new Uint32Array(capacity);
-    // The postings stay as saved (a view of `buf`); one pass finds each term's entry and checks them.
+    // The postings stay as saved, cut into pages (copies: `buf` is not kept); one pass finds each term's entry and checks them.
     const postings = reader.bytes(postingByteLength);
-    const at = new Uint32Array(termCount + 1);
-    const last = new Int32Array(termCount);
+    const pages = new PageWriter(termCount);
     let total = 0;
     const entries = new BufferReader(postings, 0, 'lexical index postings');
+    let pageStart = 0;
     for (let t = 0; t < termCount; t++) {
-      at[t] = entries.at;
+      if (entries.at - pageStart >= PAGE_BYTES) {
+        pages.addSavedPage(postings.subarray(pageStart, entries.at), t);
+        pageStart = entries.at;
+      }
+      const startAt = entries.at - pageStart;
       const n = entries.varint();
       index.postingCounts[t] = n;
       total += n;
@@ -484,14 +480,11 @@ export class LexicalIndex {
         if (mask === 0 || slot >= slotCount) throw new Error('lexical index: postings are damaged');
         entries.skip(POPCOUNT4[mask]);
       }
-      last[t] = n > 0 ? slot : -1;
+      pages.placeSavedTerm(t, startAt, n, n > 0 ? slot : -1);
     }
-    at[termCount] = entries.at;
     if (total !== totalPostings || entries.at !== postingByteLength) throw new Error('lexical index: postings are damaged');
-    index.basePostings = postings;
-    index.baseAt = at;
-    index.baseLast = last;
-    index.basePostingCount = total;
+    pages.addSavedPage(postings.subarray(pageStart), termCount);
+    index.base = pages.finish();
     index.ensureSlot(Math.max(0, slotCount - 1));
     index.slotCount = slotCount;
     const lengthsEnd = reader.at + lengthByteLength;
@@ -509,13 +502,106 @@ export class LexicalIndex {
   }
 }
 
-/** A posting's most bytes: a varint of up to 35 bits (slot gap * 16 + mask), then four counts. */
-const MAX_POSTING_BYTES = 5 + FIELD_COUNT;
-/** A posting count's most bytes, as a varint. */
-const MAX_VARINT_BYTES = 5;
 
 /** Set bits of each 4-bit field mask: how many count bytes follow a posting's varint. */
 const POPCOUNT4 = Array.from({ length: 16 }, (_, m) => (m & 1) + ((m >> 1) & 1) + ((m >> 2) & 1) + ((m >> 3) & 1));
+
+/**
+ * A base holds its terms' entries in pages of about this many bytes: a compaction holds one
+ * or two of the old base's pages beside the new base's, not a second whole base (at 219k
+ * chunks a base is about 45 MB, and copying it whole made the peak of a cold index's memory).
+ */
+const PAGE_BYTES = 1 << 20;
+const EMPTY_PAGE = new Uint8Array(0);
+
+/**
+ * The base layer's bytes: every term's entry (its posting count, then its postings, see
+ * PostingCursor) in term order, cut at term boundaries into pages. Saved, the pages are
+ * written one after the other: the same bytes as one run of entries.
+ */
+class PostingPages {
+  /** A page is dropped (undefined) only while a compaction replaces the base. */
+  readonly pages: (Uint8Array | undefined)[] = [];
+  /** Per term, its page and where its entry starts there; it ends where the next term's starts in the same page, else at the page's end. */
+  readonly pageOf: Uint32Array;
+  readonly startAt: Uint32Array;
+  /** Per term, its highest slot (-1 for none): new postings after it extend its entry as it is. */
+  readonly lastSlot: Int32Array;
+  postingCount = 0;
+  byteLength = 0;
+  /** Pages before this one are dropped. */
+  private keptFrom = 0;
+
+  constructor(readonly termCount: number) {
+    this.pageOf = new Uint32Array(termCount);
+    this.startAt = new Uint32Array(termCount);
+    this.lastSlot = new Int32Array(termCount);
+  }
+
+  /** Drops the pages that hold only terms below `term` (a compaction has written them anew). */
+  releasePagesBefore(term: number): void {
+    const keep = term < this.termCount ? this.pageOf[term] : this.pages.length;
+    for (; this.keptFrom < keep; this.keptFrom++) this.pages[this.keptFrom] = undefined;
+  }
+}
+
+/** Writes a base's pages term by term; a page is finished once it holds PAGE_BYTES. */
+class PageWriter {
+  readonly base: PostingPages;
+  /** Terms below this one are in finished pages. */
+  doneTerms = 0;
+  private out = new ByteWriter();
+
+  /** `finished(first, end)`: terms first..end-1 are in a page that was just finished. */
+  constructor(termCount: number, private readonly finished?: (first: number, end: number) => void) {
+    this.base = new PostingPages(termCount);
+  }
+
+  /** Starts term t's entry: write it to the writer returned, then call endTerm. */
+  beginTerm(t: number): ByteWriter {
+    this.base.pageOf[t] = this.base.pages.length;
+    this.base.startAt[t] = this.out.length;
+    return this.out;
+  }
+
+  endTerm(t: number, postings: number, lastSlot: number): void {
+    this.base.lastSlot[t] = lastSlot;
+    this.base.postingCount += postings;
+    if (this.out.length >= PAGE_BYTES) this.finishPage(t + 1);
+  }
+
+  /** For a saved base: term t's entry starts at `startAt` in the page being read. */
+  placeSavedTerm(t: number, startAt: number, postings: number, lastSlot: number): void {
+    this.base.pageOf[t] = this.base.pages.length;
+    this.base.startAt[t] = startAt;
+    this.base.lastSlot[t] = lastSlot;
+    this.base.postingCount += postings;
+  }
+
+  /** For a saved base: a page of saved entries (copied), holding terms up to `end` - 1. */
+  addSavedPage(bytes: Uint8Array, end: number): void {
+    this.addPage(bytes.slice(), end);
+  }
+
+  finish(): PostingPages {
+    if (this.out.length > 0 || this.base.pages.length === 0) this.finishPage(this.base.termCount);
+    return this.base;
+  }
+
+  private finishPage(end: number): void {
+    const pieces = this.out.pieces();
+    this.addPage(pieces.length === 1 ? pieces[0].slice() : Buffer.concat(pieces), end); // exact size: the writer's piece is larger
+    this.out = new ByteWriter();
+  }
+
+  private addPage(bytes: Uint8Array, end: number): void {
+    const first = this.doneTerms;
+    this.base.pages.push(bytes);
+    this.base.byteLength += bytes.length;
+    this.doneTerms = end;
+    this.finished?.(first, end);
+  }
+}
 
 /**
  * Reads one term's postings from a byte-coded base: a varint count, then per posting a
@@ -525,20 +611,21 @@ class PostingCursor {
   slot = 0;
   /** The posting's four field counts packed in one word, name field highest (see packTf). */
   packedTf = 0;
+  private bytes: Uint8Array = EMPTY_PAGE;
   private at = 0;
   private end = 0;
 
-  constructor(private readonly bytes: Uint8Array) {}
-
-  /** Moves to term t's postings (none for a term newer than the base); returns their count. */
-  seek(baseAt: Uint32Array, t: number): number {
+  /** Moves to term t's postings in `base` (none for a term newer than it); returns their count. */
+  seek(base: PostingPages, t: number): number {
     this.slot = 0;
-    if (t + 1 >= baseAt.length) {
+    if (t >= base.termCount) {
       this.at = this.end = 0;
       return 0;
     }
-    this.at = baseAt[t];
-    this.end = baseAt[t + 1];
+    const page = base.pageOf[t];
+    this.bytes = base.pages[page]!;
+    this.at = base.startAt[t];
+    this.end = t + 1 < base.termCount && base.pageOf[t + 1] === page ? base.startAt[t + 1] : this.bytes.length;
     return this.varint();
   }
 
