@@ -588,10 +588,11 @@ class PageWriter {
     return this.base;
   }
 
+  /** The page is copied out at its exact size, and the writer's piece written over for the next one (fresh memory costs page faults). */
   private finishPage(end: number): void {
     const pieces = this.out.pieces();
-    this.addPage(pieces.length === 1 ? pieces[0].slice() : Buffer.concat(pieces), end); // exact size: the writer's piece is larger
-    this.out = new ByteWriter();
+    this.addPage(pieces.length === 1 ? pieces[0].slice() : Buffer.concat(pieces), end);
+    this.out.clear();
   }
 
   private addPage(bytes: Uint8Array, end: number): void {

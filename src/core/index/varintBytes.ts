@@ -58,6 +58,13 @@ export class ByteWriter {
   pieces(): Buffer[] {
     return [...this.done, this.piece.subarray(0, this.at)];
   }
+
+  /** Starts over, writing into the piece it has (what pieces() returned is overwritten). */
+  clear(): void {
+    this.done.length = 0;
+    this.at = 0;
+    this.length = 0;
+  }
 }
 
 /** Sequential reads from a serialised buffer. */
