@@ -168,3 +168,22 @@ test('a base of many pages: searches between compaction steps score as before it
   assert.ok(Buffer.concat(copy.serialize()).equals(saved), 'a loaded base saves the same bytes');
   queries.forEach((q, i) => assert.deepEqual(copy.search(q, 30), after[i]));
 });
+
+test('a page that fills its writer exactly is kept whole when the next page is written', () => {
+  // Written by hand so that the first page is exactly 1 MiB (PAGE_BYTES): an entry of one
+  // posting with one name count takes 3 bytes at slot 0 and 4 at slot 8.
+  const one = (terms: string[]): ChunkTerms => ({ terms, tfs: terms.map(() => 1 << 24), lengths: [1, 0, 0, 0] });
+  const index = new LexicalIndex();
+  index.add(8, one(['first']));
+  const fill = Array.from({ length: (2 ** 20 - 4) / 3 }, (_, i) => `fill${i}`);
+  index.add(0, one(fill));
+  index.add(1, one(['after1', 'after2']));
+  index.compact();
+  const slots = (term: string) => index.search(new Map([[term, 1]]), 10).map((h) => h.slot).sort((a, b) => a - b);
+  assert.deepEqual(slots('first'), [8]);
+  assert.deepEqual(slots('fill0'), [0]);
+  assert.deepEqual(slots(fill.at(-1)!), [0]);
+  assert.deepEqual(slots('after2'), [1]);
+  const copy = LexicalIndex.deserialize(Buffer.concat(index.serialize()));
+  for (const term of ['first', 'fill7', 'after1']) assert.deepEqual(copy.search(new Map([[term, 1]]), 10), index.search(new Map([[term, 1]]), 10));
+});

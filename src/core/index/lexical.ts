@@ -580,7 +580,7 @@ class PageWriter {
 
   /** For a saved base: a page of saved entries (copied), holding terms up to `end` - 1. */
   addSavedPage(bytes: Uint8Array, end: number): void {
-    this.addPage(bytes.slice(), end);
+    this.addPage(copyOf([bytes]), end);
   }
 
   finish(): PostingPages {
@@ -590,8 +590,7 @@ class PageWriter {
 
   /** The page is copied out at its exact size, and the writer's piece written over for the next one (fresh memory costs page faults). */
   private finishPage(end: number): void {
-    const pieces = this.out.pieces();
-    this.addPage(pieces.length === 1 ? pieces[0].slice() : Buffer.concat(pieces), end);
+    this.addPage(copyOf(this.out.pieces()), end);
     this.out.clear();
   }
 
@@ -602,6 +601,17 @@ class PageWriter {
     this.doneTerms = end;
     this.finished?.(first, end);
   }
+}
+
+/** The pieces' bytes, copied into one array of their exact size (never a view: Buffer#slice is one). */
+function copyOf(pieces: readonly Uint8Array[]): Uint8Array {
+  const copy = new Uint8Array(pieces.reduce((n, piece) => n + piece.length, 0));
+  let at = 0;
+  for (const piece of pieces) {
+    copy.set(piece, at);
+    at += piece.length;
+  }
+  return copy;
 }
 
 /**
