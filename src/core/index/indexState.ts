@@ -33,9 +33,9 @@ const CATALOG_VERSION = 2;
 const COMPACT_DEAD_FRACTION = 0.2;
 /**
  * ...and fold the tail of added postings into the base once it holds this many (12 bytes a
- * posting, doubling as it grows; the base takes about 3): a compaction holds the tail and
- * both bases at once, and a tail of everything since the last checkpoint made that the peak
- * of a cold index's memory. Each fold copies the base's bytes once.
+ * posting, doubling as it grows; the base takes about 3): a tail of everything since the
+ * last checkpoint was the peak of a cold index's memory. Each fold copies the base's bytes
+ * once, a page at a time (see lexical.ts).
  */
 const MAX_LEXICAL_TAIL = 1_000_000;
 

@@ -502,7 +502,6 @@ export class LexicalIndex {
   }
 }
 
-
 /** Set bits of each 4-bit field mask: how many count bytes follow a posting's varint. */
 const POPCOUNT4 = Array.from({ length: 16 }, (_, m) => (m & 1) + ((m >> 1) & 1) + ((m >> 2) & 1) + ((m >> 3) & 1));
 
