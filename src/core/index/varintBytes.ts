@@ -9,17 +9,9 @@ const PIECE_BYTES = 1 << 20;
 /** Appends bytes and unsigned LEB128 varints into pieces of PIECE_BYTES. */
 export class ByteWriter {
   private readonly done: Buffer[] = [];
-  private piece: Buffer;
+  private piece = Buffer.allocUnsafe(PIECE_BYTES);
   private at = 0;
   length = 0;
-
-  /**
-   * `expectedBytes`, when the caller knows a bound, sizes the first piece: what fits comes
-   * back as one piece. (The allocation is not zeroed, and pages never written are not resident.)
-   */
-  constructor(expectedBytes = PIECE_BYTES) {
-    this.piece = Buffer.allocUnsafe(expectedBytes);
-  }
 
   byte(b: number): void {
     if (this.at === this.piece.length) this.nextPiece();
