@@ -17,6 +17,7 @@ import { LexicalIndex } from './index/lexical';
 import { CorruptIndexError, IndexChangedError, IndexStore, type PartSource } from './index/store';
 import { VectorIndex } from './index/vectors';
 import { type IndexProgress, type IndexSummary, runIndexJob } from './indexer';
+import { tuneJitForIndexing } from './jitTuning';
 import { inForeground } from './timeSlice';
 import type { Candidate } from './search/rank';
 import { type SearchMode, searchIndex, startSearch } from './search/searcher';
@@ -92,6 +93,7 @@ export class Engine {
   private constructor(readonly root: string, readonly indexDir: string, private readonly options: EngineOptions) {}
 
   static async open(root: string, options: EngineOptions = {}): Promise<Engine> {
+    tuneJitForIndexing();
     const resolved = path.resolve(root);
     const stat = await fs.stat(resolved).catch(() => undefined);
     if (!stat?.isDirectory()) throw new UserError(`not a folder: ${root}`);
