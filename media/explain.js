@@ -67,4 +67,6 @@
   });
 
   vscode.postMessage({ type: 'ready' });
+  // Says the script runs (a view whose resources failed to load shows its HTML only).
+  document.documentElement.dataset.quarryScript = 'running';
 })();

@@ -154,5 +154,7 @@
     if (event.data.type === 'state') sendSearch();
   });
   vscode.postMessage({ type: 'ready' });
+  // Says the script runs (a view whose resources failed to load shows its HTML only).
+  document.documentElement.dataset.quarryScript = 'running';
   query.focus();
 })();

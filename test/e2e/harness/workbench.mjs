@@ -91,9 +91,11 @@ export async function openQuarryContainer(page) {
 /**
  * The frame (FrameLocator) of the webview whose document has `selector`, e.g. '#quarry-query'.
  * Webview views are nested iframes: iframe.webview > iframe#active-frame.
- * A webview frame that code-server left blank (its service worker not ready under load:
- * the extension had set the HTML) gets one "Developer: Reload Webviews" halfway through the
- * wait; that reload is reported on stderr, so that a recurring blank view stays visible.
+ * Only a view whose script runs counts (media/*.js mark the document). A webview frame that
+ * code-server left blank, or showed without its scripts and styles (its service worker not
+ * ready under load: the extension had set the HTML, the resources failed to load), gets one
+ * "Developer: Reload Webviews" halfway through the wait; that reload is reported on stderr,
+ * so that a recurring broken view stays visible.
  */
 export async function webview(page, selector, timeout = 60_000) {
   const deadline = Date.now() + timeout;
@@ -102,16 +104,16 @@ export async function webview(page, selector, timeout = 60_000) {
     const n = await page.locator('iframe.webview').count();
     for (let i = 0; i < n; i++) {
       const frame = page.frameLocator('iframe.webview').nth(i).frameLocator('#active-frame');
-      if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
+      if ((await frame.locator(`html[data-quarry-script="running"] ${selector}`).count().catch(() => 0)) > 0) return frame;
     }
     if (Date.now() > reloadAt) {
       reloadAt = Infinity;
-      process.stderr.write(`e2e: no webview holding ${selector} after ${timeout / 2000} s (${n} webview frames); reloading webviews\n`);
+      process.stderr.write(`e2e: no running webview holding ${selector} after ${timeout / 2000} s (${n} webview frames); reloading webviews\n`);
       await runCommand(page, 'Developer: Reload Webviews').catch((e) => process.stderr.write(`e2e: reload failed: ${e.message}\n`));
     }
     await sleep(300);
   }
-  throw new Error(`no webview holding ${selector} within ${timeout} ms`);
+  throw new Error(`no running webview holding ${selector} within ${timeout} ms`);
 }
 
 /** Types a query into the search view and waits for results (or for `expectName` among them). */
