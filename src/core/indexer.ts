@@ -82,6 +82,14 @@ export const POOL_MIN_BYTES = Number(process.env.QUARRY_POOL_MIN_BYTES) || 640 *
 const POOL_MIN_FILES = 8;
 /** Files processed together: their chunks are embedded in one batch. */
 const FILE_BATCH = 32;
+/**
+ * The first batch is this small and each next one twice as large, up to FILE_BATCH: the
+ * embedding worker starts on the first files while the rest are parsed (a job of 32 files or
+ * fewer was one batch, embedded only once all of it was parsed). Cold index with the default
+ * model, medians of five side by side: flask 271 -> 240 ms, requests 213 -> 205, click 313 ->
+ * 301, aiohttp 545 -> 538; lexical-only and the npm sources the same.
+ */
+const FIRST_FILE_BATCH = 4;
 /** Batches queued per parse worker. */
 const BATCHES_AHEAD_PER_WORKER = 2;
 /** Save progress at least this often during a long first index (tests shorten it to provoke kills mid-save). */
@@ -201,8 +209,9 @@ interface PreparedFile extends PreparedChunks {
 async function indexChanged(job: IndexJob, changed: DiscoveredFile[], pool: ParsePool | undefined, summary: IndexSummary, phaseMs: Record<string, number>): Promise<void> {
   let lastCheckpoint = Date.now();
   let lastCheckpointMs = 0;
-  const batchAt = (i: number) => {
-    const pending = prepareBatch(job, changed.slice(i, i + FILE_BATCH), pool, summary, phaseMs).then((prepared) => {
+  const batches = fileBatches(changed);
+  const batchAt = (batch: DiscoveredFile[]) => {
+    const pending = prepareBatch(job, batch, pool, summary, phaseMs).then((prepared) => {
       // A batch is embedded as soon as it is parsed: the embedding workers run while this
       // thread adds the batch before it to the index (at 220k chunks the index had waited
       // for embeddings a third of its time).
@@ -218,15 +227,17 @@ async function indexChanged(job: IndexJob, changed: DiscoveredFile[], pool: Pars
   const inFlight: Promise<{ prepared: PreparedFile[]; vectors?: Promise<Float32Array[][]> }>[] = [];
   let queued = 0;
   const refill = () => {
-    for (; inFlight.length < ahead && queued < changed.length; queued += FILE_BATCH) inFlight.push(batchAt(queued));
+    for (; inFlight.length < ahead && queued < batches.length; queued++) inFlight.push(batchAt(batches[queued]));
   };
   refill();
-  for (let i = 0; i < changed.length; i += FILE_BATCH) {
+  let done = 0;
+  for (const batch of batches) {
     job.signal?.throwIfAborted();
     const { prepared, vectors } = await timed(phaseMs, 'parse', () => inFlight.shift()!);
     refill();
     await indexPrepared(job, prepared, vectors, summary, phaseMs);
-    job.onProgress?.({ phase: 'index', done: Math.min(i + FILE_BATCH, changed.length), total: changed.length });
+    done += batch.length;
+    job.onProgress?.({ phase: 'index', done, total: changed.length });
     if (Date.now() - lastCheckpoint > Math.max(CHECKPOINT_INTERVAL_MS, CHECKPOINT_COST_FACTOR * lastCheckpointMs)) {
       const t = Date.now();
       await timed(phaseMs, 'save', job.checkpoint);
@@ -234,6 +245,15 @@ async function indexChanged(job: IndexJob, changed: DiscoveredFile[], pool: Pars
       lastCheckpointMs = lastCheckpoint - t;
     }
   }
+}
+
+/** The files in batches of FIRST_FILE_BATCH, then twice as many each time up to FILE_BATCH. */
+function fileBatches(files: DiscoveredFile[]): DiscoveredFile[][] {
+  const batches: DiscoveredFile[][] = [];
+  for (let i = 0, size = FIRST_FILE_BATCH; i < files.length; i += size, size = Math.min(size * 2, FILE_BATCH)) {
+    batches.push(files.slice(i, i + size));
+  }
+  return batches;
 }
 
 /** Reads a batch's files at once, then prepares them (all at once on a pool, one by one without). */
