@@ -579,7 +579,7 @@ class PageWriter {
 
   /** For a saved base: a page of saved entries (copied), holding terms up to `end` - 1. */
   addSavedPage(bytes: Uint8Array, end: number): void {
-    this.addPage(copyOf([bytes]), end);
+    this.addPage(Buffer.concat([bytes]), end); // a copy: `bytes` is a view of the saved part
   }
 
   finish(): PostingPages {
@@ -587,9 +587,13 @@ class PageWriter {
     return this.base;
   }
 
-  /** The page is copied out at its exact size, and the writer's piece written over for the next one (fresh memory costs page faults). */
+  /**
+   * The page is copied out at its exact size (Buffer.concat always copies: the pieces are
+   * views of the writer's), and the writer's piece written over for the next one (fresh
+   * memory costs page faults).
+   */
   private finishPage(end: number): void {
-    this.addPage(copyOf(this.out.pieces()), end);
+    this.addPage(Buffer.concat(this.out.pieces()), end);
     this.out.clear();
   }
 
@@ -600,17 +604,6 @@ class PageWriter {
     this.doneTerms = end;
     this.finished?.(first, end);
   }
-}
-
-/** The pieces' bytes, copied into one array of their exact size (never a view: Buffer#slice is one). */
-function copyOf(pieces: readonly Uint8Array[]): Uint8Array {
-  const copy = new Uint8Array(pieces.reduce((n, piece) => n + piece.length, 0));
-  let at = 0;
-  for (const piece of pieces) {
-    copy.set(piece, at);
-    at += piece.length;
-  }
-  return copy;
 }
 
 /**
