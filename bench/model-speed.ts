@@ -11,12 +11,21 @@
  *
  * Each root gives an equal share of the chunks (the first files of its walk).
  *
- * QUARRY_MODELS_DIR points it at another models folder (a candidate model).
+ * QUARRY_MODELS_DIR points it at another models folder (a candidate model). For execution
+ * providers and other models (a GPU machine, a bring-your-own encoder):
+ *
+ *   --model DIR        any model folder the engine accepts (default: the shipped model)
+ *   --provider NAME    auto, cuda, webgpu, dml, coreml or cpu (default: cpu)
+ *   --workers N, --threads N, --batch N   the Embedder's parallelism and batch size
+ *   --agree-with NAME  also embeds the texts on provider NAME and prints the lowest cosine
+ *                      between the two providers' vectors (same model, same texts)
  */
 import { readFile } from 'node:fs/promises';
+import { parseArgs as parseCli } from 'node:util';
 import { discoverFiles } from '../src/core/discover/walk';
 import { decodeText } from '../src/core/discover/content';
-import { createEmbedder } from '../src/core/embed/embedder';
+import { createEmbedder, type Embedder } from '../src/core/embed/embedder';
+import type { ProviderChoice } from '../src/core/embed/protocol';
 import { embeddingText } from '../src/core/index/chunkText';
 import { SymbolParser } from '../src/core/parse/symbols';
 import { chunkFile } from '../src/core/parse/chunker';
@@ -25,17 +34,30 @@ interface Options {
   roots: string[];
   chunks: number;
   runs: number;
+  model: string;
+  provider: ProviderChoice;
+  workers: number;
+  threads: number;
+  batch?: number;
+  agreeWith?: ProviderChoice;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { roots: [], chunks: 4000, runs: 5 };
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--chunks') options.chunks = Number(argv[++i]);
-    else if (argv[i] === '--runs') options.runs = Number(argv[++i]);
-    else options.roots.push(argv[i]);
-  }
-  if (options.roots.length === 0) throw new Error('usage: model-speed.ts ROOT... [--chunks N] [--runs N]');
-  return options;
+  const { values, positionals } = parseCli({
+    args: argv, allowPositionals: true,
+    options: {
+      chunks: { type: 'string', default: '4000' }, runs: { type: 'string', default: '5' },
+      model: { type: 'string', default: 'default' }, provider: { type: 'string', default: 'cpu' },
+      workers: { type: 'string', default: '1' }, threads: { type: 'string', default: '1' },
+      batch: { type: 'string' }, 'agree-with': { type: 'string' },
+    },
+  });
+  if (positionals.length === 0) throw new Error('usage: model-speed.ts ROOT... [--chunks N] [--runs N] [--model DIR] [--provider NAME] [--agree-with NAME]');
+  return {
+    roots: positionals, chunks: Number(values.chunks), runs: Number(values.runs), model: values.model!,
+    provider: values.provider as ProviderChoice, workers: Number(values.workers), threads: Number(values.threads),
+    batch: values.batch === undefined ? undefined : Number(values.batch), agreeWith: values['agree-with'] as ProviderChoice | undefined,
+  };
 }
 
 /** The situated texts of the first `count` chunks of the tree, as the indexer would embed them. */
@@ -51,6 +73,22 @@ async function engineTexts(parser: SymbolParser, root: string, count: number): P
   return texts.slice(0, count);
 }
 
+/** The lowest cosine between two embedders' vectors of the same texts (the other is disposed). */
+async function lowestCosine(embedder: Embedder, other: Embedder, texts: string[]): Promise<number> {
+  try {
+    const [a, b] = [await embedder.embedDocuments(texts), await other.embedDocuments(texts)];
+    let lowest = 1;
+    for (let i = 0; i < texts.length; i++) {
+      let dot = 0, na = 0, nb = 0;
+      for (let d = 0; d < a[i].length; d++) { dot += a[i][d] * b[i][d]; na += a[i][d] ** 2; nb += b[i][d] ** 2; }
+      if (na > 0 && nb > 0) lowest = Math.min(lowest, dot / Math.sqrt(na * nb));
+    }
+    return lowest;
+  } finally {
+    await other.dispose();
+  }
+}
+
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -63,7 +101,10 @@ async function main(): Promise<void> {
   const texts: string[] = [];
   for (const root of options.roots) texts.push(...await engineTexts(parser, root, perRoot));
   const avgChars = texts.reduce((s, t) => s + t.length, 0) / texts.length;
-  const embedder = await createEmbedder({ model: 'default', provider: 'cpu', workers: 1, threads: 1, log: () => undefined });
+  const open = (provider: ProviderChoice): Promise<Embedder> => createEmbedder({
+    model: options.model, provider, workers: options.workers, threads: options.threads, batchSize: options.batch, log: () => undefined,
+  });
+  const embedder = await open(options.provider);
   try {
     await embedder.embedDocuments(texts.slice(0, 256)); // warm-up: JIT and first allocations
     const wall: number[] = [];
@@ -79,8 +120,11 @@ async function main(): Promise<void> {
       cpu.push(texts.length / cpuSeconds);
       process.stderr.write(`run ${run + 1}: ${Math.round(texts.length / seconds)} chunks/s wall, ${Math.round(texts.length / cpuSeconds)} per CPU-second\n`);
     }
+    const agreement = options.agreeWith ? await lowestCosine(embedder, await open(options.agreeWith), texts.slice(0, 512)) : undefined;
     console.log(JSON.stringify({
-      model: embedder.info.modelId, chunks: texts.length, avgChars: Math.round(avgChars), runs: options.runs,
+      model: embedder.info.modelId, provider: embedder.info.provider, workers: options.workers, threads: options.threads,
+      ...(agreement === undefined ? {} : { agreeWith: options.agreeWith, lowestCosine: Number(agreement.toFixed(5)) }),
+      chunks: texts.length, avgChars: Math.round(avgChars), runs: options.runs,
       medianChunksPerSec: Math.round(median(wall)), medianChunksPerCpuSec: Math.round(median(cpu)),
       wall: wall.map(Math.round), perCpuSec: cpu.map(Math.round),
     }));

@@ -13,6 +13,7 @@ masked multi-head self-attention, output `last_hidden_state` [B, L, H]; pooling 
 the embedder, as it does for most sentence-transformers exports.
 """
 import argparse
+import inspect
 import json
 import math
 import os
@@ -152,17 +153,25 @@ class FeaturizedStub(nn.Module):
         return x / x.norm(dim=-1, keepdim=True).clamp(min=1e-12)
 
 
+def export_onnx(model, inputs, path, **kwargs):
+    """The TorchScript exporter on every torch: from 2.9 torch.onnx.export defaults to the
+    dynamo exporter, which writes external weight files and handles dynamic_axes differently."""
+    if "dynamo" in inspect.signature(torch.onnx.export).parameters:
+        kwargs["dynamo"] = False
+    torch.onnx.export(model, inputs, path, **kwargs)
+
+
 def write_featurized_stub(out):
     buckets, dim = 1024, 16
     os.makedirs(out, exist_ok=True)
     ids = torch.tensor([[1, 2, 0]], dtype=torch.int64)
     weights = torch.tensor([[1.0, 1.5, 0.0]])
     with torch.no_grad():
-        torch.onnx.export(FeaturizedStub(buckets, dim).eval(), (ids, weights), os.path.join(out, "model.onnx"),
-                          input_names=["ids", "weights"], output_names=["embeddings"],
-                          dynamic_axes={"ids": {0: "batch", 1: "features"}, "weights": {0: "batch", 1: "features"},
-                                        "embeddings": {0: "batch"}},
-                          opset_version=14)
+        export_onnx(FeaturizedStub(buckets, dim).eval(), (ids, weights), os.path.join(out, "model.onnx"),
+                    input_names=["ids", "weights"], output_names=["embeddings"],
+                    dynamic_axes={"ids": {0: "batch", 1: "features"}, "weights": {0: "batch", 1: "features"},
+                                  "embeddings": {0: "batch"}},
+                    opset_version=14)
     featurizer = {"version": 1, "modelId": "quarry-code-stub", "numBuckets": buckets, "maxTokens": 2000,
                   "maxTokenLength": 40, "minTrigramPartLength": 4, "features": ["word", "part", "trigram", "bigram"],
                   "hash": "fnv1a32-utf8", "weighting": "1+ln(tf)", "dimension": dim, "matryoshkaDimensions": [dim]}
@@ -200,7 +209,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     ids = torch.tensor([[vocab["[CLS]"], 40, 41, vocab["[SEP]"]]], dtype=torch.int64)
     with torch.no_grad():
-        torch.onnx.export(
+        export_onnx(
             model, (ids, torch.ones_like(ids), torch.zeros_like(ids)),
             os.path.join(args.out, "model.onnx"),
             input_names=["input_ids", "attention_mask", "token_type_ids"],

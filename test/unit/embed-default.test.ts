@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createEmbedder, type EmbedderSpec } from '../../src/core/embed/embedder';
 import { packageRoot } from '../../src/core/embed/locate';
+import { providerOrder } from '../../src/core/embed/providers';
 
 const quiet: EmbedderSpec['log'] = () => undefined;
 /** Same ONNX contract as the shipped model, random weights, 16-d (scripts/make-test-bert.py --featurized). */
@@ -48,4 +49,18 @@ test('the shipped default model embeds into 256-d unit vectors', { skip: !exists
   } finally {
     await embedder.dispose();
   }
+});
+
+test('auto keeps the featurized default model on the CPU; a transformer may go to a GPU first', async () => {
+  const embedder = await createEmbedder({ model: 'default', provider: 'auto', threads: 1, log: quiet });
+  try {
+    assert.equal(embedder.info.provider, 'cpu');
+  } finally {
+    await embedder.dispose();
+  }
+  assert.deepEqual(providerOrder('auto', 'featurized'), ['cpu']);
+  const transformer = providerOrder('auto', 'tokenized');
+  assert.equal(transformer.at(-1), 'cpu');
+  // Forcing a provider is honoured for either kind of model.
+  assert.deepEqual(providerOrder('webgpu', 'featurized'), ['webgpu']);
 });

@@ -23,7 +23,7 @@ export interface ModelRunner {
 export async function openRunner(init: WorkerInit): Promise<ModelRunner> {
   const encoder = await loadEncoder(init.source);
   const expectedDim = init.source.kind === 'tokenized' ? init.source.config.dim : undefined;
-  const chosen = await firstWorkingProvider(init.provider, async (provider) => {
+  const chosen = await firstWorkingProvider(init.provider, init.source.kind, async (provider) => {
     const session = await ort.InferenceSession.create(init.source.modelPath, sessionOptions(provider, init.threads));
     try {
       const probe = await encoder.embed(session, [PROBE_TEXT], 'document');
