@@ -5,7 +5,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import os from 'node:os';
 import path from 'node:path';
 import { createEmbedder, type Embedder, type EmbedderSpec } from '../../src/core/embed/embedder';
-import { TokenizedEncoder } from '../../src/core/embed/tokenizedEncoder';
+import * as ort from 'onnxruntime-node';
+import { gpuRuns, TokenizedEncoder } from '../../src/core/embed/tokenizedEncoder';
 import { readByoConfig } from '../../src/core/embed/byoConfig';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'byo-model');
@@ -94,6 +95,33 @@ test('BYO model: long texts keep their head and special tokens', async () => {
   // Texts that differ only past the cut embed identically.
   const [a, b] = await embedder.embedDocuments([`${long} read file`, `${long} write server`]);
   assert.deepEqual(a, b);
+});
+
+test('on a GPU a batch is split into runs of bounded padded size, with the same vectors', async () => {
+  const rows = (count: number, length: number): number[][] => Array.from({ length: count }, () => new Array<number>(length).fill(7));
+  const sizes = (runs: number[][][]): number[] => runs.map((r) => r.length);
+  assert.deepEqual(sizes(gpuRuns(rows(64, 512))), new Array(8).fill(8));
+  assert.deepEqual(sizes(gpuRuns(rows(64, 256))), [32, 32]);
+  assert.deepEqual(sizes(gpuRuns(rows(64, 128))), [64]);
+  // Padding follows the longest row so far: a long row closes a run of short ones early.
+  assert.deepEqual(sizes(gpuRuns([...rows(20, 128), ...rows(20, 512)])), [20, 8, 8, 4]);
+  assert.deepEqual(sizes(gpuRuns(rows(2, 4096))), [1, 1]);
+  assert.deepEqual(gpuRuns([]), []);
+
+  // Splitting changes nothing in the vectors (the fixture's 64-token rows split past 128 texts).
+  const config = await readByoConfig(FIXTURE);
+  const encoder = await TokenizedEncoder.load(path.join(FIXTURE, 'tokenizer.json'), undefined, config);
+  const session = await ort.InferenceSession.create(path.join(FIXTURE, 'model.onnx'), { intraOpNumThreads: 1 });
+  try {
+    const texts = Array.from({ length: 200 }, (_, i) => words(10 + (i % 40), `w${i}`));
+    assert.ok(gpuRuns(texts.map((t) => encoder.tokenize(t, 'document'))).length > 1);
+    const whole = await encoder.embed(session, texts, 'document');
+    const split = await encoder.embed(session, texts, 'document', { onGpu: true });
+    assert.equal(split.vectors.length, whole.vectors.length);
+    assert.ok(maxDiff(split.vectors, whole.vectors) < 1e-5);
+  } finally {
+    await session.release();
+  }
 });
 
 test('cancellation rejects at once and drops queued batches', async () => {

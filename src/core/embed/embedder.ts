@@ -44,18 +44,7 @@ export interface EmbedderSpec {
   log?: (level: 'info' | 'warn', message: string) => void;
 }
 
-const CPU_BATCH_SIZE = 64;
-/**
- * On a GPU, a transformer runs fastest in small batches: BERT-base (512 tokens) on an H100
- * over WebGPU embedded 113, 131, 66, 43 and 42 chunks/s in batches of 4, 8, 16, 32 and 64
- * (16 CPU threads: 12). Featurized models never reach a GPU in auto, and a forced one gains
- * nothing there from small batches.
- */
-const GPU_BATCH_SIZE = 8;
-
-function defaultBatchSize(kind: ModelSource['kind'], provider: string): number {
-  return kind === 'tokenized' && provider !== 'cpu' ? GPU_BATCH_SIZE : CPU_BATCH_SIZE;
-}
+const DEFAULT_BATCH_SIZE = 64;
 /**
  * onnxruntime-node's run() blocks its thread, so parallelism comes from workers or from
  * intra-op threads. The featurized default model spends half its time in JS featurizing:
@@ -115,7 +104,7 @@ export async function createEmbedder(spec: EmbedderSpec): Promise<Embedder> {
   const pinned: WorkerInit = { ...init, provider: info.provider as ProviderChoice };
   log('info', `embedding with ${info.modelId} (dim ${info.dim}) on ${info.provider}, up to ${workers} worker(s) x ${init.threads} thread(s)`);
   return new PooledEmbedder(info, pinned, first.handle, {
-    maxWorkers: workers, batchSize: spec.batchSize ?? defaultBatchSize(source.kind, info.provider), idleWorkerMs: spec.idleWorkerMs ?? IDLE_WORKER_MS,
+    maxWorkers: workers, batchSize: spec.batchSize ?? DEFAULT_BATCH_SIZE, idleWorkerMs: spec.idleWorkerMs ?? IDLE_WORKER_MS,
     growAfterMs: spec.growAfterMs ?? GROW_AFTER_MS, log,
   });
 }

@@ -11,8 +11,13 @@ export interface EncodedBatch {
   dim: number;
 }
 
+export interface RunOptions {
+  /** The session runs on a GPU provider: a transformer splits the batch into runs it handles fast. */
+  onGpu?: boolean;
+}
+
 export interface BatchEncoder {
   /** Longest input the model sees (tokens or features); 0 when there is no fixed limit. */
   readonly maxLength: number;
-  embed(session: ort.InferenceSession, texts: string[], role: TextRole): Promise<EncodedBatch>;
+  embed(session: ort.InferenceSession, texts: string[], role: TextRole, options?: RunOptions): Promise<EncodedBatch>;
 }

@@ -42,7 +42,7 @@ export async function openRunner(init: WorkerInit): Promise<ModelRunner> {
   return {
     info,
     notes: chosen.attempts.map((a) => `execution provider ${a.provider} skipped: ${a.error}`),
-    embed: (texts, role) => encoder.embed(session, texts, role),
+    embed: (texts, role) => encoder.embed(session, texts, role, { onGpu: chosen.provider !== 'cpu' }),
     release: () => session.release(),
   };
 }
