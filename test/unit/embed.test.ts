@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createEmbedder, type Embedder, type EmbedderSpec } from '../../src/core/embed/embedder';
 import * as ort from 'onnxruntime-node';
-import { gpuRuns, TokenizedEncoder } from '../../src/core/embed/tokenizedEncoder';
+import { splitRuns, TokenizedEncoder } from '../../src/core/embed/tokenizedEncoder';
 import { readByoConfig } from '../../src/core/embed/byoConfig';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'byo-model');
@@ -97,28 +97,31 @@ test('BYO model: long texts keep their head and special tokens', async () => {
   assert.deepEqual(a, b);
 });
 
-test('on a GPU a batch is split into runs of bounded padded size, with the same vectors', async () => {
+test('a batch is split into runs of bounded padded size, with the same vectors', async () => {
   const rows = (count: number, length: number): number[][] => Array.from({ length: count }, () => new Array<number>(length).fill(7));
   const sizes = (runs: number[][][]): number[] => runs.map((r) => r.length);
-  assert.deepEqual(sizes(gpuRuns(rows(64, 512))), new Array(8).fill(8));
-  assert.deepEqual(sizes(gpuRuns(rows(64, 256))), [32, 32]);
-  assert.deepEqual(sizes(gpuRuns(rows(64, 128))), [64]);
+  const limits = { tokenPairs: 8 * 512 * 512, tokens: 8192 };
+  assert.deepEqual(sizes(splitRuns(rows(64, 512), limits)), new Array(8).fill(8));
+  assert.deepEqual(sizes(splitRuns(rows(64, 256), limits)), [32, 32]);
+  assert.deepEqual(sizes(splitRuns(rows(64, 128), limits)), [64]);
   // Padding follows the longest row so far: a long row closes a run of short ones early.
-  assert.deepEqual(sizes(gpuRuns([...rows(20, 128), ...rows(20, 512)])), [20, 8, 8, 4]);
-  assert.deepEqual(sizes(gpuRuns(rows(2, 4096))), [1, 1]);
-  assert.deepEqual(gpuRuns([]), []);
+  assert.deepEqual(sizes(splitRuns([...rows(20, 128), ...rows(20, 512)], limits)), [20, 8, 8, 4]);
+  assert.deepEqual(sizes(splitRuns(rows(2, 4096), limits)), [1, 1]);
+  assert.deepEqual(splitRuns([], limits), []);
 
-  // Splitting changes nothing in the vectors (the fixture's 64-token rows split past 128 texts).
+  // A text embeds the same in a batch of many runs as alone (the fixture's rows are up to 64 tokens).
   const config = await readByoConfig(FIXTURE);
   const encoder = await TokenizedEncoder.load(path.join(FIXTURE, 'tokenizer.json'), undefined, config);
   const session = await ort.InferenceSession.create(path.join(FIXTURE, 'model.onnx'), { intraOpNumThreads: 1 });
   try {
-    const texts = Array.from({ length: 200 }, (_, i) => words(10 + (i % 40), `w${i}`));
-    assert.ok(gpuRuns(texts.map((t) => encoder.tokenize(t, 'document'))).length > 1);
-    const whole = await encoder.embed(session, texts, 'document');
-    const split = await encoder.embed(session, texts, 'document', { onGpu: true });
-    assert.equal(split.vectors.length, whole.vectors.length);
-    assert.ok(maxDiff(split.vectors, whole.vectors) < 1e-5);
+    const texts = Array.from({ length: 300 }, (_, i) => words(10 + (i % 40), `w${i}`));
+    for (const onGpu of [false, true]) {
+      const batch = await encoder.embed(session, texts, 'document', { onGpu });
+      for (const i of [0, 77, 150, 299]) {
+        const alone = await encoder.embed(session, [texts[i]], 'document', { onGpu });
+        assert.ok(maxDiff(batch.vectors.subarray(i * batch.dim, (i + 1) * batch.dim), alone.vectors) < 1e-5);
+      }
+    }
   } finally {
     await session.release();
   }

@@ -12,7 +12,7 @@ export interface EncodedBatch {
 }
 
 export interface RunOptions {
-  /** The session runs on a GPU provider: a transformer splits the batch into runs it handles fast. */
+  /** The session runs on a GPU provider, where a transformer's runs may be larger. */
   onGpu?: boolean;
 }
 
