@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createEmbedder, type Embedder, type EmbedderSpec } from '../../src/core/embed/embedder';
 import * as ort from 'onnxruntime-node';
-import { splitRuns, TokenizedEncoder } from '../../src/core/embed/tokenizedEncoder';
+import { planTokenRuns, TokenizedEncoder } from '../../src/core/embed/tokenizedEncoder';
 import { readByoConfig } from '../../src/core/embed/byoConfig';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'byo-model');
@@ -97,17 +97,23 @@ test('BYO model: long texts keep their head and special tokens', async () => {
   assert.deepEqual(a, b);
 });
 
-test('a batch is split into runs of bounded padded size, with the same vectors', async () => {
-  const rows = (count: number, length: number): number[][] => Array.from({ length: count }, () => new Array<number>(length).fill(7));
-  const sizes = (runs: number[][][]): number[] => runs.map((r) => r.length);
-  const limits = { tokenPairs: 8 * 512 * 512, tokens: 8192 };
-  assert.deepEqual(sizes(splitRuns(rows(64, 512), limits)), new Array(8).fill(8));
-  assert.deepEqual(sizes(splitRuns(rows(64, 256), limits)), [32, 32]);
-  assert.deepEqual(sizes(splitRuns(rows(64, 128), limits)), [64]);
-  // Padding follows the longest row so far: a long row closes a run of short ones early.
-  assert.deepEqual(sizes(splitRuns([...rows(20, 128), ...rows(20, 512)], limits)), [20, 8, 8, 4]);
-  assert.deepEqual(sizes(splitRuns(rows(2, 4096), limits)), [1, 1]);
-  assert.deepEqual(splitRuns([], limits), []);
+test('a batch is cut into runs of similar lengths and bounded padded size, with the same vectors', async () => {
+  const sizes = (lengths: number[], onGpu: boolean): number[] => planTokenRuns(lengths, onGpu).map((r) => r.length);
+  const same = (count: number, length: number): number[] => new Array<number>(count).fill(length);
+  // GPU: at most 8 x 512^2 token pairs and 8,192 tokens a run; CPU: half of each.
+  assert.deepEqual(sizes(same(64, 512), true), same(8, 8));
+  assert.deepEqual(sizes(same(64, 256), true), [32, 32]);
+  assert.deepEqual(sizes(same(64, 128), true), [64]);
+  assert.deepEqual(sizes(same(64, 512), false), same(16, 4));
+  assert.deepEqual(sizes(same(64, 128), false), [32, 32]);
+  // Sorted by length first: the long texts of a mixed batch do not pad the short ones.
+  const mixed = [...same(20, 512), ...same(20, 128)];
+  const runs = planTokenRuns(mixed, true);
+  assert.deepEqual(runs.map((r) => r.length), [20, 8, 8, 4]);
+  assert.ok(runs[0].every((i) => mixed[i] === 128));
+  assert.deepEqual(runs.flat().sort((a, b) => a - b), mixed.map((_, i) => i));
+  assert.deepEqual(sizes(same(2, 4096), true), [1, 1]);
+  assert.deepEqual(planTokenRuns([], true), []);
 
   // A text embeds the same in a batch of many runs as alone (the fixture's rows are up to 64 tokens).
   const config = await readByoConfig(FIXTURE);

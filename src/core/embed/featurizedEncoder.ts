@@ -12,6 +12,7 @@ import * as ort from 'onnxruntime-node';
 import type { BatchEncoder, EncodedBatch } from './encoder';
 import { featurize, loadFeaturizerConfig, padFeatures, type Features, type FeaturizerConfig } from './featurize';
 import { normalizeRows } from './pooling';
+import { sortedRuns } from './runPlan';
 import type { TextRole } from './protocol';
 
 const OUTPUT_NAME = 'embeddings';
@@ -24,20 +25,7 @@ export const ROWS_PER_RUN = 4096;
 
 /** Runs of indices into `features`: sorted by feature count, each at most `budget` padded slots (a longer text runs alone). */
 export function planRuns(features: readonly Features[], budget: number = ROWS_PER_RUN): number[][] {
-  const order = features.map((_, i) => i).sort((a, b) => features[a].ids.length - features[b].ids.length);
-  const runs: number[][] = [];
-  let run: number[] = [];
-  for (const i of order) {
-    // Sorted ascending: the text joining a run is its longest, so it sets the padded length.
-    const length = Math.max(1, features[i].ids.length);
-    if (run.length > 0 && (run.length + 1) * length > budget) {
-      runs.push(run);
-      run = [];
-    }
-    run.push(i);
-  }
-  if (run.length > 0) runs.push(run);
-  return runs;
+  return sortedRuns(features.map((f) => Math.max(1, f.ids.length)), (count, length) => count * length <= budget);
 }
 
 export class FeaturizedEncoder implements BatchEncoder {

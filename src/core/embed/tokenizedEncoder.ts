@@ -1,8 +1,8 @@
 /**
  * Batches for a "bring your own" transformer: prefix, tokenize with the model's own
  * tokenizer.json, keep the head of long texts (a chunk starts with its path, signature and
- * doc, the parts that matter most), split the batch into runs of bounded padded size, pad
- * per run, run, pool, normalise.
+ * doc, the parts that matter most), cut the batch into runs of similar lengths and bounded
+ * padded size, pad per run, run, pool, normalise.
  */
 import { Tokenizer } from '@huggingface/tokenizers';
 import { promises as fs } from 'node:fs';
@@ -10,6 +10,7 @@ import * as ort from 'onnxruntime-node';
 import type { ByoConfig } from './byoConfig';
 import type { BatchEncoder, EncodedBatch, RunOptions } from './encoder';
 import { normalizeRows, pool } from './pooling';
+import { sortedRuns } from './runPlan';
 import type { TextRole } from './protocol';
 
 /**
@@ -25,7 +26,7 @@ const PREFIX_GROWTH = 4;
  */
 const CUT_MARGIN_TOKENS = 16;
 /** Most a session run may hold: texts x L^2 (attention scores per head) and texts x L. */
-export interface RunLimits {
+interface RunLimits {
   tokenPairs: number;
   tokens: number;
 }
@@ -86,17 +87,15 @@ export class TokenizedEncoder implements BatchEncoder {
 
   async embed(session: ort.InferenceSession, texts: string[], role: TextRole, options: RunOptions = {}): Promise<EncodedBatch> {
     const rows = texts.map((t) => this.tokenize(t, role));
-    const runs = splitRuns(rows, options.onGpu ? GPU_RUN_LIMITS : CPU_RUN_LIMITS);
-    const parts: EncodedBatch[] = [];
-    for (const run of runs) parts.push(await this.run(session, run));
-    if (parts.length === 1) return parts[0];
-    const vectors = new Float32Array(parts.reduce((n, p) => n + p.vectors.length, 0));
-    let offset = 0;
-    for (const part of parts) {
-      vectors.set(part.vectors, offset);
-      offset += part.vectors.length;
+    let vectors: Float32Array | undefined;
+    let dim = 0;
+    for (const run of planTokenRuns(rows.map((r) => r.length), options.onGpu ?? false)) {
+      const part = await this.run(session, run.map((i) => rows[i]));
+      dim = part.dim;
+      vectors ??= new Float32Array(texts.length * dim);
+      run.forEach((target, row) => vectors!.set(part.vectors.subarray(row * dim, (row + 1) * dim), target * dim));
     }
-    return { vectors, dim: parts[0].dim };
+    return { vectors: vectors ?? new Float32Array(0), dim };
   }
 
   /** One session run over token rows, padded to the longest. */
@@ -149,27 +148,10 @@ export class TokenizedEncoder implements BatchEncoder {
   }
 }
 
-/**
- * Splits token rows, in order, into runs whose padded size stays within the limits (a row
- * longer than the limits allow still gets a run of its own).
- */
-export function splitRuns(rows: number[][], limits: RunLimits): number[][][] {
-  const runs: number[][][] = [];
-  let run: number[][] = [];
-  let length = 0;
-  for (const row of rows) {
-    const padded = Math.max(length, row.length);
-    const count = run.length + 1;
-    if (run.length > 0 && (count * padded * padded > limits.tokenPairs || count * padded > limits.tokens)) {
-      runs.push(run);
-      run = [];
-      length = 0;
-    }
-    run.push(row);
-    length = Math.max(length, row.length);
-  }
-  if (run.length > 0) runs.push(run);
-  return runs;
+/** Runs of indices into a batch's token rows (by their lengths), within the provider's limits. */
+export function planTokenRuns(lengths: readonly number[], onGpu: boolean): number[][] {
+  const limits = onGpu ? GPU_RUN_LIMITS : CPU_RUN_LIMITS;
+  return sortedRuns(lengths, (count, length) => count * length * length <= limits.tokenPairs && count * length <= limits.tokens);
 }
 
 /**
