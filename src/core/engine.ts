@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { existsSync, promises as fs } from 'node:fs';
-import { createEmbedder, type Embedder } from './embed/embedder';
+import { createEmbedder, type Embedder, type EmbedderInfo } from './embed/embedder';
 import { modelsDir } from './embed/locate';
 import { DEFAULT_MODEL_NAME, resolveModelSource } from './embed/modelSource';
 import { loadFeaturizerConfig } from './embed/featurize';
@@ -110,6 +110,11 @@ export class Engine {
     engine.embedder = await embedderReady; // a model that cannot load fails open(), as it always did
     if (engine.embedder) engine.matryoshkaDims = await matryoshkaDimsOf(model);
     return engine;
+  }
+
+  /** The loaded model's id, dimension and execution provider; undefined when lexical only. */
+  get model(): EmbedderInfo | undefined {
+    return this.embedder?.info;
   }
 
   get hasIndex(): boolean {
@@ -360,7 +365,7 @@ export class Engine {
       languages,
       skipped,
       parseFallbacks: fallbacks,
-      model: this.embedder?.info ?? null,
+      model: this.model ?? null,
       note: this.loadNote || undefined,
     };
   }

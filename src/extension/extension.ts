@@ -28,7 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const serverPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server.js').fsPath;
   const engine = register(new EngineClient(serverPath, log, () => engineConfig(context.globalStorageUri)));
   const indexing = register(new IndexingController(engine, log));
-  register(new StatusBar(indexing, () => engine.model));
+  register(new StatusBar(indexing, () => ({ name: engine.model, provider: engine.provider })));
   register(new IndexingProgress(indexing));
   register(new WorkspaceWatcher(indexing));
   register(new EngineConfigWatcher(engine, log));

@@ -17,6 +17,7 @@ console.log = console.info = (...args: unknown[]) => process.stderr.write(`${arg
 
 connection.onRequest(protocol.Initialize, async ({ roots, settings }) => {
   await workspace.open(roots, settings);
+  return { provider: workspace.modelProvider() };
 });
 connection.onRequest(protocol.IndexRoots, async ({ root }) => {
   for (const r of workspace.select(root)) r.schedule();

@@ -20,6 +20,11 @@ export interface InitializeParams {
   settings: EngineSettings;
 }
 
+export interface InitializeResult {
+  /** The execution provider the model runs on ('cpu', 'webgpu', ...); absent when lexical only. */
+  provider?: string;
+}
+
 export interface RootParams {
   /** Absolute folder of a workspace root; omitted = every root. */
   root?: string;
@@ -61,7 +66,7 @@ export interface LogNotification {
   message: string;
 }
 
-export const Initialize = new RequestType<InitializeParams, void, void>('quarry/initialize');
+export const Initialize = new RequestType<InitializeParams, InitializeResult, void>('quarry/initialize');
 export const IndexRoots = new RequestType<RootParams & { full?: boolean }, void, void>('quarry/index');
 export const FilesChanged = new RequestType<{ root: string; paths: string[] }, void, void>('quarry/filesChanged');
 export const Search = new RequestType<SearchParams, SearchResult[], void>('quarry/search');

@@ -139,6 +139,11 @@ export class Workspace {
     }
   }
 
+  /** Where the roots' model runs (every root opens the same model and provider choice). */
+  modelProvider(): string | undefined {
+    return this.select()[0]?.engine.model?.provider;
+  }
+
   select(root?: string): RootIndexer[] {
     if (!root) return [...this.roots.values()];
     const found = this.roots.get(root);

@@ -45,7 +45,10 @@ uiTest('Quarry indexes with the user settings and says Restricted Mode in its to
   const hover = page.locator('.monaco-hover, .workbench-hover', { hasText: 'Restricted Mode' }).first();
   await hover.waitFor({ state: 'visible', timeout: 10_000 });
   await wb.shot('restricted-tooltip');
-  assert.match(await hover.innerText(), /workspace settings .* ignored/i);
+  const tooltip = await hover.innerText();
+  assert.match(tooltip, /workspace settings .* ignored/i);
+  // The user's model (the default one) and where it runs.
+  assert.match(tooltip, /Model: default, running on the CPU/);
 });
 
 uiTest('workspace settings are ignored: src/** is still searched, the workspace model path is not loaded', async () => {

@@ -46,6 +46,8 @@ export class EngineClient extends Disposable {
   private reconfigurePending = false;
   /** The model that actually loaded ('none' after a fallback). */
   model = 'none';
+  /** Where that model runs ('cpu', 'webgpu', ...); undefined when lexical only. */
+  provider: string | undefined;
 
   constructor(private readonly serverPath: string, private readonly log: Log, private readonly config: () => EngineConfig) {
     super();
@@ -123,13 +125,15 @@ export class EngineClient extends Disposable {
   private async initialize(connection: MessageConnection): Promise<void> {
     const { roots, settings } = this.config();
     try {
-      await connection.sendRequest(protocol.Initialize, { roots, settings });
+      const { provider } = await connection.sendRequest(protocol.Initialize, { roots, settings });
       this.model = settings.model;
+      this.provider = provider;
     } catch (error) {
       if (settings.model === 'none') throw error;
       this.log.write('warn', `model '${settings.model}' could not be loaded (${(error as Error).message}); using lexical search only`);
       await connection.sendRequest(protocol.Initialize, { roots, settings: { ...settings, model: 'none' } });
       this.model = 'none';
+      this.provider = undefined;
     }
   }
 

@@ -10,7 +10,7 @@ import { type Summary, statusText } from './summary';
 export class StatusBar extends Disposable {
   private readonly item: vscode.StatusBarItem;
 
-  constructor(indexing: IndexingController, private readonly modelName: () => string) {
+  constructor(indexing: IndexingController, private readonly model: () => { name: string; provider?: string }) {
     super();
     this.item = this._register(vscode.window.createStatusBarItem('quarry.status', vscode.StatusBarAlignment.Left, 10));
     this.item.name = 'Quarry';
@@ -23,10 +23,17 @@ export class StatusBar extends Disposable {
   private update(summary: Summary): void {
     this.item.text = statusText(summary);
     const lines = [vscode.l10n.t('Quarry: {0} files, {1} chunks indexed', summary.files, summary.chunks)];
-    lines.push(vscode.l10n.t('Model: {0}', this.modelName()));
+    const { name, provider } = this.model();
+    lines.push(provider ? vscode.l10n.t('Model: {0}, running on {1}', name, providerLabel(provider)) : vscode.l10n.t('Model: {0}', name));
     if (summary.message) lines.push(summary.message);
     if (!vscode.workspace.isTrusted) lines.push(vscode.l10n.t('Restricted Mode: workspace settings for the model and paths are ignored.'));
     this.item.tooltip = lines.join('\n');
     this.item.backgroundColor = summary.state === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
   }
+}
+
+/** How an execution provider is named to users. */
+function providerLabel(provider: string): string {
+  const labels: Record<string, string> = { cpu: 'the CPU', cuda: 'CUDA', webgpu: 'WebGPU', dml: 'DirectML', coreml: 'CoreML' };
+  return labels[provider] ?? provider;
 }
