@@ -12,7 +12,7 @@ import * as ort from 'onnxruntime-node';
 import type { BatchEncoder, EncodedBatch } from './encoder';
 import { featurize, loadFeaturizerConfig, padFeatures, type Features, type FeaturizerConfig } from './featurize';
 import { normalizeRows } from './pooling';
-import { sortedRuns } from './runPlan';
+import { embedInRuns, sortedRuns } from './runPlan';
 import type { TextRole } from './protocol';
 
 const OUTPUT_NAME = 'embeddings';
@@ -44,9 +44,7 @@ export class FeaturizedEncoder implements BatchEncoder {
   async embed(session: ort.InferenceSession, texts: string[], _role: TextRole): Promise<EncodedBatch> {
     const features = texts.map((t) => featurize(t, this.config));
     const outputName = session.outputNames.includes(OUTPUT_NAME) ? OUTPUT_NAME : session.outputNames[0];
-    let vectors: Float32Array | undefined;
-    let dim = 0;
-    for (const run of planRuns(features)) {
+    const { vectors, dim } = await embedInRuns(texts.length, planRuns(features), async (run) => {
       const batch = padFeatures(run.map((i) => features[i]));
       const shape = [batch.batch, batch.length];
       const result = await session.run({
@@ -56,15 +54,12 @@ export class FeaturizedEncoder implements BatchEncoder {
       const output = result[outputName];
       try {
         if (output.type !== 'float32' || output.dims.length !== 2) throw new Error(`model output ${outputName} must be float32 [batch, dim]`);
-        dim = output.dims[1];
-        vectors ??= new Float32Array(texts.length * dim);
-        const data = output.data as Float32Array;
-        run.forEach((target, row) => vectors!.set(data.subarray(row * dim, (row + 1) * dim), target * dim));
+        return { vectors: (output.data as Float32Array).slice(), dim: output.dims[1] };
       } finally {
         output.dispose();
       }
-    }
+    });
     // The model normalises already; doing it again is cheap and guards against drift.
-    return { vectors: normalizeRows(vectors ?? new Float32Array(0), dim), dim };
+    return { vectors: normalizeRows(vectors, dim), dim };
   }
 }

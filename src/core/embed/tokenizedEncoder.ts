@@ -10,7 +10,7 @@ import * as ort from 'onnxruntime-node';
 import type { ByoConfig } from './byoConfig';
 import type { BatchEncoder, EncodedBatch, RunOptions } from './encoder';
 import { normalizeRows, pool } from './pooling';
-import { sortedRuns } from './runPlan';
+import { embedInRuns, sortedRuns } from './runPlan';
 import type { TextRole } from './protocol';
 
 /**
@@ -87,15 +87,8 @@ export class TokenizedEncoder implements BatchEncoder {
 
   async embed(session: ort.InferenceSession, texts: string[], role: TextRole, options: RunOptions = {}): Promise<EncodedBatch> {
     const rows = texts.map((t) => this.tokenize(t, role));
-    let vectors: Float32Array | undefined;
-    let dim = 0;
-    for (const run of planTokenRuns(rows.map((r) => r.length), options.onGpu ?? false)) {
-      const part = await this.run(session, run.map((i) => rows[i]));
-      dim = part.dim;
-      vectors ??= new Float32Array(texts.length * dim);
-      run.forEach((target, row) => vectors!.set(part.vectors.subarray(row * dim, (row + 1) * dim), target * dim));
-    }
-    return { vectors: vectors ?? new Float32Array(0), dim };
+    const runs = planTokenRuns(rows.map((r) => r.length), options.onGpu ?? false);
+    return embedInRuns(texts.length, runs, (run) => this.run(session, run.map((i) => rows[i])));
   }
 
   /** One session run over token rows, padded to the longest. */

@@ -34,6 +34,6 @@ export class StatusBar extends Disposable {
 
 /** How an execution provider is named to users. */
 function providerLabel(provider: string): string {
-  const labels: Record<string, string> = { cpu: 'the CPU', cuda: 'CUDA', webgpu: 'WebGPU', dml: 'DirectML', coreml: 'CoreML' };
-  return labels[provider] ?? provider;
+  const labels: Record<string, string> = { cuda: 'CUDA', webgpu: 'WebGPU', dml: 'DirectML', coreml: 'CoreML' };
+  return provider === 'cpu' ? vscode.l10n.t('the CPU') : labels[provider] ?? provider;
 }
