@@ -1,6 +1,7 @@
 /**
  * One corpus, one model, one process: cold full index, no-op re-index, edit-one-file to
- * searchable, warm query latency, reopen (index load) time, peak RSS and sizes.
+ * searchable, warm query latency, peak RSS and sizes (the restart is measureRestart's, in a
+ * fresh process).
  */
 import { Engine } from '../../src/core/engine';
 import { discoverFiles } from '../../src/core/discover/walk';
@@ -35,9 +36,6 @@ export interface IndexResult {
   edit?: EditResult;
   query: { count: number; p50: number; p90: number; p99: number; mean: number };
   peakRssMb: number;
-  reopenMs: number;
-  reopenRssMb: number;
-  reopenError?: string;
 }
 
 export async function measureIndex(task: IndexTask): Promise<IndexResult> {
@@ -55,17 +53,11 @@ export async function measureIndex(task: IndexTask): Promise<IndexResult> {
   const stats = engine.stats();
   const peak = peakRssMb();
   await engine.close();
-  t = performance.now();
-  const reopened = await Engine.open(task.root, { cacheRoot: task.cacheRoot, model: task.model, log });
-  const reopenMs = since(t);
-  // A model replaced mid-run makes the reopened index stale (it is dropped): note it, keep the row.
-  const reopenError = await reopened.search(task.queries[0] ?? 'main').then(() => undefined, (error: Error) => error.message);
-  await reopened.close();
   return {
     model: task.model, files: stats.files, chunks: stats.chunks,
     sourceBytes: await indexedSourceBytes(engine), indexBytes: await folderBytes(engine.indexDir),
     openMs, coldMs: summary.ms, phaseMs: summary.phaseMs, peakRssAfterIndexMb, noopMs, edit, query,
-    peakRssMb: peak, reopenMs, reopenRssMb: Math.round(process.memoryUsage().rss / 2 ** 20), reopenError,
+    peakRssMb: peak,
   };
 }
 

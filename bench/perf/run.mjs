@@ -13,8 +13,9 @@
 //   --big-models none              models for corpora of more than BIG_CORPUS_FILES files (default: none;
 //                                  the default model at 100k files takes longer than a bench run should)
 //
-// Each corpus x model runs in a fresh process (bench/perf/harness.ts, bundled into
-// .cache/perf-dist), so that peak RSS and start-up are its own. Results: a table on stdout
+// Each corpus x model is indexed in a fresh process, then loaded again in another (a restart),
+// so that peak RSS and start-up are their own (bench/perf/harness.ts, bundled into
+// .cache/perf-dist). Results: a table on stdout
 // and bench/results/perf-<time>.json. Env: QUARRY_SHARED (shared folder with benchmarks/semble).
 import { spawnSync } from 'node:child_process';
 import { tsImport } from 'tsx/esm/api';
@@ -31,6 +32,8 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const cacheDir = path.join(repoRoot, '.cache', 'perf');
 const userCwd = process.env.INIT_CWD || process.cwd();
 const WARMUP_QUERIES = 50;
+/** Searches a restarted engine serves before its RSS is read. */
+const RESTART_SEARCHES = 50;
 const BIG_CORPUS_FILES = 50_000;
 /** The engine process's Node options (src/server/launch.ts: heap limit and growth) and environment (its malloc settings), so that RSS is measured as it would be there. */
 const { engineProcessOptions } = await tsImport('../../src/server/launch.ts', import.meta.url);
@@ -93,10 +96,12 @@ function measureCorpus(harness, corpus, opts) {
   for (const model of opts.models.filter((m) => !big || opts.bigModels.includes(m))) {
     const cacheRoot = path.join(cacheDir, 'indexes', `${corpus.name}-${model}`);
     rmSync(cacheRoot, { recursive: true, force: true });
-    const index = runTask(harness, {
+    const indexed = runTask(harness, {
       kind: 'index', root: corpus.root, cacheRoot, model, queries: corpus.queries,
       queryCount: opts.queries, warmupQueries: WARMUP_QUERIES, editable: true,
     });
+    const restart = indexed.error ? {} : runTask(harness, { kind: 'restart', root: corpus.root, cacheRoot, model, queries: corpus.queries, searches: RESTART_SEARCHES });
+    const index = restart.error ? { ...indexed, reopenError: restart.error } : { ...indexed, ...restart };
     rmSync(cacheRoot, { recursive: true, force: true });
     if (index.error) console.error(`${corpus.name} [${model}]: ${index.error}`);
     else rows.push({ corpus: corpus.name, group: corpus.group, index, parse: parse.error ? undefined : parse, rg });

@@ -159,14 +159,12 @@ export class Engine {
     // The catalog inflates on the thread pool while the lexical index is rebuilt here.
     const catalogRead = settledLater(store.readPart('catalog'));
     const lexical = LexicalIndex.deserialize(await store.readPart('lexical'));
-    const catalog = await catalogRead;
     const embedder = await embedderReady;
     if (!embedder && this.options.model !== 'none') return undefined; // the model did not load: open() reports why
     if (outdated(['model'], embedder)) return undefined;
-    const vectors = embedder && manifest.parts.vectors
-      ? await VectorIndex.deserialize(await store.readPart('vectors'), embedder.info.dim)
-      : undefined;
-    const state = IndexState.fromParts(catalog, lexical, vectors);
+    // The catalog's text is dropped before the vectors are read: together they were the load's peak.
+    const state = IndexState.fromParts(await catalogRead, lexical);
+    if (embedder && manifest.parts.vectors) state.vectors = await VectorIndex.deserialize(await store.readPart('vectors'), embedder.info.dim);
     this.generation = manifest.generation;
     return state;
   }

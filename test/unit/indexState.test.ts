@@ -37,13 +37,15 @@ function buildState(): IndexState {
   return state;
 }
 
-test('the catalog, written in slices, is one valid JSON document that loads back the same state', async () => {
+test('the catalog, written in slices, is a header line and a JSON line per skipped file and per file, and loads back the same state', async () => {
   const state = buildState();
   const catalog = Buffer.concat(await collect(state.serializeCatalog()));
-  const parsed = JSON.parse(catalog.toString('utf8'));
-  assert.equal(parsed.files.length, FILES - 1);
-  assert.equal(parsed.files.reduce((n: number, f: { chunks: unknown[] }) => n + f.chunks.length, 0), (FILES - 1) * CHUNKS_PER_FILE);
-  assert.deepEqual(parsed.skipped, [['secret/.env', 'secret']]);
+  const [header, ...lines] = catalog.toString('utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
+  assert.deepEqual(header, { version: 3, skipped: 1, files: FILES - 1 });
+  const [skipped, ...files] = lines;
+  assert.deepEqual(skipped, ['secret/.env', 'secret']);
+  assert.equal(files.length, FILES - 1);
+  assert.equal(files.reduce((n: number, f: { chunks: unknown[] }) => n + f.chunks.length, 0), (FILES - 1) * CHUNKS_PER_FILE);
 
   const lexical = LexicalIndex.deserialize(Buffer.concat(await state.serializeLexical()));
   const copy = IndexState.fromParts(catalog, lexical);
@@ -54,13 +56,22 @@ test('the catalog, written in slices, is one valid JSON document that loads back
     assert.deepEqual(copied.slots.map((s) => copy.chunk(s)), entry.slots.map((s) => state.chunk(s)));
   }
   assert.deepEqual([...copy.liveChunks()], [...state.liveChunks()]);
+  assert.deepEqual([...copy.skipped], [...state.skipped]);
 
-  // A catalog saved before chunks had byte offsets loads them as unknown.
-  for (const file of parsed.files) for (const row of file.chunks) row.length = 11;
-  const older = IndexState.fromParts(Buffer.from(JSON.stringify(parsed)), lexical);
+  // A catalog cut short is refused rather than loaded as a smaller index.
+  const cut = catalog.subarray(0, catalog.lastIndexOf('\n', catalog.length - 2) + 1);
+  assert.throws(() => IndexState.fromParts(cut, lexical), /truncated/);
+
+  // A catalog saved as one JSON document (version 2) still loads, and one saved before
+  // chunks had byte offsets loads them as unknown.
+  const older = IndexState.fromParts(Buffer.from(JSON.stringify({ version: 2, skipped: [skipped], files })), lexical);
+  assert.deepEqual([...older.liveChunks()], [...state.liveChunks()]);
+  assert.deepEqual([...older.skipped], [...state.skipped]);
+  for (const file of files) for (const row of file.chunks) row.length = 11;
+  const oldest = IndexState.fromParts(Buffer.from(JSON.stringify({ version: 2, skipped: [skipped], files })), lexical);
   const someSlot = [...state.files.values()][0].slots[1];
   assert.equal(state.chunk(someSlot)!.startByte, 300);
-  assert.deepEqual(older.chunk(someSlot), { ...state.chunk(someSlot), startByte: -1 });
+  assert.deepEqual(oldest.chunk(someSlot), { ...state.chunk(someSlot), startByte: -1 });
 });
 
 test('a stored chunk is the chunk less its body and signature; stored vectors are found by text hash', async () => {
