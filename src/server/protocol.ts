@@ -59,6 +59,8 @@ export interface StatusNotification {
   files: number;
   chunks: number;
   message?: string;
+  /** Where the model runs now (a GPU that failed hands over to the CPU); absent when lexical only. */
+  provider?: string;
 }
 
 export interface LogNotification {

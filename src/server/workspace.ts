@@ -117,7 +117,7 @@ class RootIndexer {
 
   private emit(done = 0, total = 0, message?: string): void {
     const stats = this.engine.stats();
-    this.report({ root: this.engine.root, status: this.status, done, total, files: stats.files, chunks: stats.chunks, message });
+    this.report({ root: this.engine.root, status: this.status, done, total, files: stats.files, chunks: stats.chunks, message, provider: this.engine.model?.provider });
   }
 }
 

@@ -8,6 +8,8 @@ import { createEmbedder, type Embedder, type EmbedderSpec } from '../../src/core
 import * as ort from 'onnxruntime-node';
 import { planTokenRuns, TokenizedEncoder } from '../../src/core/embed/tokenizedEncoder';
 import { readByoConfig } from '../../src/core/embed/byoConfig';
+import { resolveModelSource } from '../../src/core/embed/modelSource';
+import { openRunner, type SessionOpener } from '../../src/core/embed/runner';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'byo-model');
 const quiet: EmbedderSpec['log'] = () => undefined;
@@ -260,5 +262,51 @@ test('a queue that drains before batches have waited long does not start another
     assert.equal(own.workerCount(), 1);
   } finally {
     await own.dispose();
+  }
+});
+
+test('a GPU session that fails while embedding hands over to the CPU, unless the provider was forced', async () => {
+  const source = await resolveModelSource(FIXTURE);
+  const texts = ['function parse(text) { return JSON.parse(text); }', 'how are config files read', words(40, 'w')];
+  const plain = await openRunner({ source, provider: 'cpu', threads: 1 });
+  const expected = (await plain.embed(texts, 'document')).vectors;
+  await plain.release();
+  // The "GPU" is a real CPU session whose runs fail after the probe: a device lost mid-index.
+  const opened: string[] = [];
+  const failingGpu: SessionOpener = async (init, provider) => {
+    opened.push(provider);
+    const session = await ort.InferenceSession.create(init.source.modelPath, { executionProviders: ['cpu'], intraOpNumThreads: 1 });
+    if (provider === 'cpu') return session;
+    let runs = 0;
+    return new Proxy(session, {
+      get(target, key) {
+        if (key === 'run') return (...args: Parameters<typeof target.run>) => (++runs > 1 ? Promise.reject(new Error('WebGPU device was lost')) : target.run(...args));
+        const value: unknown = Reflect.get(target, key);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  };
+  const fallbacks: string[] = [];
+  const runner = await openRunner({ source, provider: 'webgpu', threads: 1, cpuFallback: true }, (from, reason) => fallbacks.push(`${from}: ${reason}`), failingGpu);
+  try {
+    assert.equal(runner.info.provider, 'webgpu');
+    const [first, second] = await Promise.all([runner.embed(texts, 'document'), runner.embed(texts.slice(1), 'document')]);
+    assert.deepEqual(fallbacks, ['webgpu: WebGPU device was lost'], 'one hand-over for batches that failed together');
+    assert.equal(runner.info.provider, 'cpu');
+    assert.deepEqual(opened, ['webgpu', 'cpu']);
+    assert.ok(maxDiff(first.vectors, expected) < 1e-6);
+    assert.ok(maxDiff(second.vectors, expected.subarray(first.dim)) < 1e-6);
+    assert.ok(maxDiff((await runner.embed(texts, 'document')).vectors, expected) < 1e-6);
+  } finally {
+    await runner.release();
+  }
+  // A forced provider fails instead of changing where the model runs.
+  const forced = await openRunner({ source, provider: 'webgpu', threads: 1 }, () => fallbacks.push('forced'), failingGpu);
+  try {
+    await assert.rejects(forced.embed(texts, 'document'), /device was lost/);
+    assert.equal(forced.info.provider, 'webgpu');
+    assert.equal(fallbacks.length, 1);
+  } finally {
+    await forced.release();
   }
 });

@@ -101,7 +101,7 @@ export async function createEmbedder(spec: EmbedderSpec): Promise<Embedder> {
   const first = firstStart.value;
   const info: EmbedderInfo = { modelId: hashed.value, ...first.info };
   for (const note of first.notes) log('info', note);
-  const pinned: WorkerInit = { ...init, provider: info.provider as ProviderChoice };
+  const pinned: WorkerInit = { ...init, provider: info.provider as ProviderChoice, cpuFallback: init.provider === 'auto' };
   log('info', `embedding with ${info.modelId} (dim ${info.dim}) on ${info.provider}, up to ${workers} worker(s) x ${init.threads} thread(s)`);
   return new PooledEmbedder(info, pinned, first.handle, {
     maxWorkers: workers, batchSize: spec.batchSize ?? DEFAULT_BATCH_SIZE, idleWorkerMs: spec.idleWorkerMs ?? IDLE_WORKER_MS,
@@ -135,7 +135,7 @@ class PooledEmbedder implements Embedder {
 
   constructor(
     readonly info: EmbedderInfo,
-    private readonly init: WorkerInit,
+    private init: WorkerInit,
     first: WorkerHandle,
     private readonly settings: PoolSettings,
   ) {
@@ -279,6 +279,15 @@ class PooledEmbedder implements Embedder {
   private adopt(worker: WorkerHandle): void {
     this.workers.set(worker, 0);
     worker.whenDead((cause) => this.replace(worker, cause));
+    worker.whenFallenBack((from, reason) => this.fellBack(from, reason));
+  }
+
+  /** A worker's GPU failed and it went on on the CPU: so does the pool (workers started later, what info says). */
+  private fellBack(from: string, reason: string): void {
+    if (this.info.provider === 'cpu') return;
+    this.info.provider = 'cpu';
+    this.init = { ...this.init, provider: 'cpu' };
+    this.settings.log('warn', `embedding on ${from} failed (${reason}); going on on the CPU`);
   }
 
   /** A crashed worker fails its own batch; a replacement takes over the queue. */

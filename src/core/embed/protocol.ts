@@ -46,6 +46,12 @@ export interface WorkerInit {
   source: ModelSource;
   provider: ProviderChoice;
   threads: number;
+  /**
+   * Whether a GPU provider that fails while embedding hands over to the CPU. Default: when
+   * the provider is 'auto' (workers after the first are given the first one's provider, and
+   * keep the user's choice here); a provider the user forced fails instead.
+   */
+  cpuFallback?: boolean;
 }
 
 export type ToWorker = { type: 'embed'; id: number; texts: string[]; role: TextRole };
@@ -55,4 +61,6 @@ export type FromWorker =
   | { type: 'init-failed'; message: string }
   /** Row-major [texts.length, dim], every row unit length. */
   | { type: 'done'; id: number; vectors: Float32Array }
-  | { type: 'failed'; id: number; message: string };
+  | { type: 'failed'; id: number; message: string }
+  /** The worker's GPU provider failed; it now runs on the CPU (sent before the batch's answer). */
+  | { type: 'fell-back'; from: ProviderName; reason: string };

@@ -127,7 +127,7 @@ const MAX_REASON_CHARS = 300;
  * onnxruntime's messages start with a source location and an assertion; the sentence a
  * user can act on ("Failed to get a WebGPU adapter: ...") comes last.
  */
-function firstLine(err: unknown): string {
+export function firstLine(err: unknown): string {
   const line = (err instanceof Error ? err.message : String(err)).split('\n')[0];
   const actionable = /\b(Failed to .*)$/.exec(line);
   return (actionable ? actionable[1] : line).slice(0, MAX_REASON_CHARS);

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   if (!parentPort) throw new Error('embed worker must run in a worker thread');
   let runner;
   try {
-    runner = await openRunner(workerData as WorkerInit);
+    runner = await openRunner(workerData as WorkerInit, (from, reason) => post({ type: 'fell-back', from, reason }));
   } catch (err) {
     post({ type: 'init-failed', message: errorMessage(err) });
     return;

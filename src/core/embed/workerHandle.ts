@@ -22,6 +22,7 @@ export class WorkerHandle {
   private nextId = 0;
   private deathCause: Error | undefined;
   private onDeath: ((cause: Error) => void) | undefined;
+  private onFallback: ((from: string, reason: string) => void) | undefined;
 
   private constructor(private readonly worker: Worker) {
     worker.on('message', (msg: FromWorker) => this.receive(msg));
@@ -64,6 +65,11 @@ export class WorkerHandle {
     this.onDeath = listener;
   }
 
+  /** `listener` hears when the worker's GPU provider failed and it went on on the CPU. */
+  whenFallenBack(listener: (from: string, reason: string) => void): void {
+    this.onFallback = listener;
+  }
+
   /** Row-major unit vectors for `texts`. */
   run(texts: string[], role: TextRole): Promise<Float32Array> {
     if (this.deathCause) return Promise.reject(this.deathCause);
@@ -81,6 +87,7 @@ export class WorkerHandle {
   }
 
   private receive(msg: FromWorker): void {
+    if (msg.type === 'fell-back') return this.onFallback?.(msg.from, msg.reason);
     if (msg.type !== 'done' && msg.type !== 'failed') return;
     const pending = this.pending.get(msg.id);
     if (!pending) return;

@@ -113,7 +113,10 @@ export class EngineClient extends Disposable {
     child.on('exit', (code, signal) => this.onExit(child, code, signal));
     child.on('error', (error) => this.log.write('error', `engine process: ${error.message}`));
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-    connection.onNotification(protocol.StatusChanged, (status) => this.statusEmitter.fire(status));
+    connection.onNotification(protocol.StatusChanged, (status) => {
+      if (status.provider) this.provider = status.provider;
+      this.statusEmitter.fire(status);
+    });
     connection.onNotification(protocol.Log, ({ level, message }) => this.log.write(level, message));
     connection.onError(([error]) => this.log.write('debug', `engine connection: ${error.message}`));
     connection.listen();
