@@ -17,6 +17,7 @@ import { LexicalIndex } from './index/lexical';
 import { CorruptIndexError, IndexChangedError, IndexStore, type PartSource } from './index/store';
 import { VectorIndex } from './index/vectors';
 import { type IndexProgress, type IndexSummary, runIndexJob } from './indexer';
+import { collectGarbage } from './heap';
 import { tuneJitForIndexing } from './jitTuning';
 import { inForeground } from './timeSlice';
 import type { Candidate } from './search/rank';
@@ -67,6 +68,8 @@ const DEFAULT_K = 10;
 const COMPRESSED_PARTS = ['catalog', 'lexical'];
 /** Reads retried when a writer replaces the index mid-read. */
 const LOAD_ATTEMPTS = 3;
+/** A job that changed at least this many files is followed by a full garbage collection (see heap.ts). */
+const COLLECT_AFTER_FILES = 1000;
 /** Entries per section of an explanation. */
 const EXPLAIN_LIST_SIZE = 5;
 /** Lines of a chunk returned as its snippet. */
@@ -127,6 +130,7 @@ export class Engine {
     for (let attempt = 1; ; attempt++) {
       try {
         this.state = await this.readSaved(embedderReady);
+        if (this.state) collectGarbage();
         return;
       } catch (error) {
         // A writer replaced the generation while we read it: read the new one.
@@ -251,10 +255,12 @@ export class Engine {
       });
       // A job that failed or was cancelled may have changed the state without saving it: a
       // later run that finds nothing to do must still write it (save() does too).
-      return await job.catch((error: unknown) => {
+      const summary = await job.catch((error: unknown) => {
         this.unsaved = true;
         throw error;
       });
+      if (summary.changedFiles + summary.removedFiles >= COLLECT_AFTER_FILES) collectGarbage();
+      return summary;
     } finally {
       await store.close();
     }
