@@ -152,15 +152,18 @@ export interface ChunkListing {
 export async function listChunks(cache: string): Promise<ChunkListing> {
   const store = await IndexStore.openForRead(indexDirOf(cache));
   if (!store) throw new Error(`no committed index under ${cache}`);
-  // Catalog layout 2 (src/core/index/indexState.ts): files, each with its chunks as arrays
-  // [slot, kind, name, container, doc, startLine, endLine, ...].
-  const catalog = JSON.parse((await store.readPart('catalog')).toString('utf8')) as {
-    files: { path: string; chunks: [number, string, string, string[], string, number, number, ...unknown[]][] }[];
-  };
+  // Catalog layout 3 (src/core/index/indexState.ts): a header line with the numbers of
+  // skipped files and files, a line per skipped file, then a line per file with its chunks
+  // as arrays [slot, kind, name, container, doc, startLine, endLine, ...].
+  const [header, ...lines] = (await store.readPart('catalog')).toString('utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as unknown);
+  const { version, skipped, files: fileCount } = header as { version: number; skipped: number; files: number };
+  if (version !== 3) throw new Error(`catalog version ${version}: this helper reads version 3`);
+  const files = lines.slice(skipped) as { path: string; chunks: [number, string, string, string[], string, number, number, ...unknown[]][] }[];
+  if (files.length !== fileCount) throw new Error(`the catalog lists ${files.length} files, its header says ${fileCount}`);
   const problems: string[] = [];
   const slotOwner = new Map<number, string>();
   const chunks: string[] = [];
-  for (const f of catalog.files) {
+  for (const f of files) {
     for (const [slot, , , , , startLine, endLine] of f.chunks) {
       const owner = slotOwner.get(slot);
       if (owner !== undefined) problems.push(`slot ${slot} holds chunks of ${owner} and ${f.path}`);
@@ -170,7 +173,7 @@ export async function listChunks(cache: string): Promise<ChunkListing> {
   }
   chunks.sort();
   for (let i = 1; i < chunks.length; i++) if (chunks[i] === chunks[i - 1]) problems.push(`duplicated chunk ${chunks[i]}`);
-  return { chunks, files: catalog.files.map((f) => f.path).sort(), problems };
+  return { chunks, files: files.map((f) => f.path).sort(), problems };
 }
 
 /** Every file under `dir`, recursively (for grepping an index folder). */
