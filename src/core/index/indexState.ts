@@ -204,8 +204,9 @@ export class IndexState {
     }
   }
 
-  static fromParts(catalog: Buffer, lexical: LexicalIndex, vectors?: VectorIndex): IndexState {
-    const state = new IndexState(vectors);
+  /** The state saved as `catalog` and `lexical`; the caller adds the vectors (see Engine.readSaved). */
+  static fromParts(catalog: Buffer, lexical: LexicalIndex): IndexState {
+    const state = new IndexState();
     state.lexical = lexical;
     for (const row of catalogRows(catalog, state.skipped)) state.addFileRow(row);
     for (let slot = 0; slot < state.table.length; slot++) {
@@ -225,19 +226,21 @@ export class IndexState {
 /** The file rows of a saved catalog, parsed one at a time; its skipped files go into `skipped`. */
 function* catalogRows(catalog: Buffer, skipped: Map<string, SkipReason>): Generator<FileRow> {
   const lines = jsonLines(catalog);
-  const header = lines.next().value as { version?: number; skipped?: number; files?: number; [key: string]: unknown } | undefined;
+  const header = lines.next().value as { version?: unknown; skipped?: unknown; files?: unknown } | undefined;
   if (header?.version === SINGLE_DOCUMENT_VERSION) {
-    const whole = header as unknown as { files: FileRow[]; skipped: [string, SkipReason][] };
+    const whole = header as { files: FileRow[]; skipped: [string, SkipReason][] };
     for (const [path, reason] of whole.skipped) skipped.set(path, reason);
     yield* whole.files;
     return;
   }
-  if (header?.version !== CATALOG_VERSION) throw new Error(`catalog version ${header?.version} is not supported (expected ${CATALOG_VERSION})`);
-  for (let i = 0; i < header.skipped!; i++) {
+  if (header?.version !== CATALOG_VERSION) throw new Error(`catalog version ${String(header?.version)} is not supported (expected ${CATALOG_VERSION})`);
+  const { skipped: skippedCount, files: fileCount } = header;
+  if (typeof skippedCount !== 'number' || typeof fileCount !== 'number') throw new Error('the catalog header lacks its counts');
+  for (let i = 0; i < skippedCount; i++) {
     const [path, reason] = nextLine<[string, SkipReason]>(lines);
     skipped.set(path, reason);
   }
-  for (let i = 0; i < header.files!; i++) yield nextLine<FileRow>(lines);
+  for (let i = 0; i < fileCount; i++) yield nextLine<FileRow>(lines);
 }
 
 function nextLine<T>(lines: Generator<unknown>): T {
