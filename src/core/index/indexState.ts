@@ -190,16 +190,19 @@ export class IndexState {
    * Chunk metadata and catalog as JSON (the lexical and vector parts serialise themselves),
    * stringified a slice of entries at a time with turns of the event loop between slices
    * (at 200k chunks one JSON.stringify would hold searches up for a second), and made as
-   * the store writes them: the whole text was the peak of a checkpoint's memory.
+   * the store writes them: the whole text was the peak of a checkpoint's memory. The entries
+   * are listed when it starts, so that the header's counts hold whatever happens between slices.
    */
   async *serializeCatalog(slicer = new TimeSlicer()): AsyncGenerator<Buffer> {
-    yield Buffer.from(`${JSON.stringify({ version: CATALOG_VERSION, skipped: this.skipped.size, files: this.files.size })}\n`);
-    yield* jsonLinePieces(this.skipped, slicer);
-    yield* jsonLinePieces(this.fileRows(), slicer);
+    const skipped = [...this.skipped];
+    const files = [...this.files.values()];
+    yield Buffer.from(`${JSON.stringify({ version: CATALOG_VERSION, skipped: skipped.length, files: files.length })}\n`);
+    yield* jsonLinePieces(skipped, slicer);
+    yield* jsonLinePieces(this.fileRows(files), slicer);
   }
 
-  private *fileRows(): Generator<FileRow> {
-    for (const { slots, ...entry } of this.files.values()) {
+  private *fileRows(files: Iterable<FileEntry>): Generator<FileRow> {
+    for (const { slots, ...entry } of files) {
       yield { ...entry, chunks: slots.map((slot) => chunkRow(slot, this.table.record(slot)!)) };
     }
   }
