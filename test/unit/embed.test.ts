@@ -265,6 +265,33 @@ test('a queue that drains before batches have waited long does not start another
   }
 });
 
+test('a worker that has embedded many texts is replaced by a fresh one once the pool is idle, and the vectors stay the same', async () => {
+  const logged: string[] = [];
+  const own = await createEmbedder({
+    model: FIXTURE, provider: 'cpu', threads: 1, recycleAfterTexts: 100, recycleIdleMs: 50, log: (_level, message) => logged.push(message),
+  });
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const replaced = () => logged.filter((m) => m.startsWith('embedding worker replaced')).length;
+  try {
+    const texts = Array.from({ length: 60 }, (_, i) => words(20, `r${i}`));
+    const reference = await embedder.embedDocuments(texts);
+    await own.embedDocuments(texts);
+    await sleep(300);
+    assert.equal(replaced(), 0, 'under the limit: kept');
+    await own.embedDocuments(texts);
+    for (let waited = 0; replaced() === 0 && waited < 10_000; waited += 50) await sleep(50);
+    assert.equal(replaced(), 1);
+    assert.match(logged.find((m) => m.startsWith('embedding worker replaced'))!, /after 120 texts/);
+    assert.equal(own.workerCount(), 1, 'the old worker stopped');
+    const after = await own.embedDocuments(texts);
+    after.forEach((v, i) => assert.ok(maxDiff(v, reference[i]) < 1e-6));
+    await sleep(300);
+    assert.equal(replaced(), 1, 'the fresh worker has embedded too few texts to be replaced');
+  } finally {
+    await own.dispose();
+  }
+});
+
 test('a GPU session that fails while embedding hands over to the CPU, unless the provider was forced', async () => {
   const source = await resolveModelSource(FIXTURE);
   const texts = ['function parse(text) { return JSON.parse(text); }', 'how are config files read', words(40, 'w')];

@@ -41,6 +41,9 @@ export interface EmbedderSpec {
   idleWorkerMs?: number;
   /** An extra worker starts once a batch has waited this long (default GROW_AFTER_MS). */
   growAfterMs?: number;
+  /** A worker that has embedded this many texts is replaced once the pool has been idle for recycleIdleMs (defaults RECYCLE_AFTER_TEXTS, RECYCLE_IDLE_MS). */
+  recycleAfterTexts?: number;
+  recycleIdleMs?: number;
   log?: (level: 'info' | 'warn', message: string) => void;
 }
 
@@ -59,6 +62,15 @@ const DEFAULT_BATCH_SIZE = 64;
 const MAX_FEATURIZED_WORKERS = 4;
 /** Extra workers stop after this long without work: each holds a copy of the model (~35-50 MB RSS for the default one here). */
 const IDLE_WORKER_MS = 30_000;
+/**
+ * A worker keeps for good the memory its largest batches needed (onnxruntime's arena, its V8
+ * heap): after a cold index of 220k chunks the default model's worker held 74 MB where a
+ * fresh one holds 32. So a worker that has embedded this many texts is replaced by a fresh
+ * one once the pool has been idle for RECYCLE_IDLE_MS (a start costs ~120 ms of CPU; the
+ * old worker answers until the new one is ready).
+ */
+const RECYCLE_AFTER_TEXTS = 20_000;
+const RECYCLE_IDLE_MS = 5_000;
 
 function defaultParallelism(kind: ModelSource['kind'], spec: EmbedderSpec): { workers: number; threads: number } {
   const cores = os.availableParallelism();
@@ -105,7 +117,8 @@ export async function createEmbedder(spec: EmbedderSpec): Promise<Embedder> {
   log('info', `embedding with ${info.modelId} (dim ${info.dim}) on ${info.provider}, up to ${workers} worker(s) x ${init.threads} thread(s)`);
   return new PooledEmbedder(info, pinned, first.handle, {
     maxWorkers: workers, batchSize: spec.batchSize ?? DEFAULT_BATCH_SIZE, idleWorkerMs: spec.idleWorkerMs ?? IDLE_WORKER_MS,
-    growAfterMs: spec.growAfterMs ?? GROW_AFTER_MS, log,
+    growAfterMs: spec.growAfterMs ?? GROW_AFTER_MS, recycleAfterTexts: spec.recycleAfterTexts ?? RECYCLE_AFTER_TEXTS,
+    recycleIdleMs: spec.recycleIdleMs ?? RECYCLE_IDLE_MS, log,
   });
 }
 
@@ -114,6 +127,8 @@ interface PoolSettings {
   batchSize: number;
   idleWorkerMs: number;
   growAfterMs: number;
+  recycleAfterTexts: number;
+  recycleIdleMs: number;
   log: NonNullable<EmbedderSpec['log']>;
 }
 
@@ -132,6 +147,13 @@ class PooledEmbedder implements Embedder {
   private readonly idleTimers = new Map<WorkerHandle, NodeJS.Timeout>();
   /** Set while the pool waits to see whether queued batches wait long enough to grow it. */
   private growCheck: NodeJS.Timeout | undefined;
+  /** Texts each live worker has embedded (see RECYCLE_AFTER_TEXTS). */
+  private readonly textsEmbedded = new Map<WorkerHandle, number>();
+  /** Workers being replaced: they get no new tasks and stop once idle. */
+  private readonly retiring = new Set<WorkerHandle>();
+  /** Set while the pool has been idle, until it recycles its well-used workers. */
+  private recycleCheck: NodeJS.Timeout | undefined;
+  private recycling = false;
 
   constructor(
     readonly info: EmbedderInfo,
@@ -176,6 +198,7 @@ class PooledEmbedder implements Embedder {
     for (const timer of this.idleTimers.values()) clearTimeout(timer);
     this.idleTimers.clear();
     clearTimeout(this.growCheck);
+    clearTimeout(this.recycleCheck);
     await Promise.all([...this.workers.keys()].map((w) => w.terminate()));
     this.workers.clear();
   }
@@ -206,13 +229,18 @@ class PooledEmbedder implements Embedder {
       this.dispatch(worker, task);
     }
     if (this.queue.size > 0 && !this.broken && !this.cannotGrow && this.workers.size + this.starting < this.settings.maxWorkers) this.growIfBehind();
+    clearTimeout(this.recycleCheck);
+    if (this.queue.size === 0 && this.running.size === 0 && !this.broken) {
+      this.recycleCheck = setTimeout(() => this.recycleWorn(), this.settings.recycleIdleMs);
+      this.recycleCheck.unref();
+    }
   }
 
   /** The live worker with the fewest tasks in hand, if it has room for another. */
   private leastLoaded(): WorkerHandle | undefined {
     let best: WorkerHandle | undefined;
     for (const [worker, load] of this.workers) {
-      if (load < TASKS_PER_WORKER && !worker.dead && (!best || load < this.workers.get(best)!)) best = worker;
+      if (load < TASKS_PER_WORKER && !worker.dead && !this.retiring.has(worker) && (!best || load < this.workers.get(best)!)) best = worker;
     }
     return best;
   }
@@ -229,8 +257,10 @@ class PooledEmbedder implements Embedder {
       this.running.delete(task);
       const load = this.workers.get(worker);
       if (load !== undefined && !worker.dead) {
+        this.textsEmbedded.set(worker, (this.textsEmbedded.get(worker) ?? 0) + task.texts.length);
         this.workers.set(worker, load - 1);
-        if (load === 1) this.stopIfIdle(worker);
+        if (load === 1 && this.retiring.has(worker)) this.stop(worker);
+        else if (load === 1) this.stopIfIdle(worker);
       }
       this.pump();
     });
@@ -269,11 +299,40 @@ class PooledEmbedder implements Embedder {
     const timer = setTimeout(() => {
       this.idleTimers.delete(worker);
       if (this.workers.get(worker) !== 0 || this.workers.size <= 1) return;
-      this.workers.delete(worker);
-      void worker.terminate();
+      this.stop(worker);
     }, this.settings.idleWorkerMs);
     timer.unref();
     this.idleTimers.set(worker, timer);
+  }
+
+  /** Replaces, one at a time, the workers that have embedded RECYCLE_AFTER_TEXTS texts, while the pool stays idle. */
+  private recycleWorn(): void {
+    if (this.recycling || this.broken || this.queue.size > 0 || this.running.size > 0) return;
+    const worn = [...this.workers.keys()].find((w) => !this.retiring.has(w) && (this.textsEmbedded.get(w) ?? 0) >= this.settings.recycleAfterTexts);
+    if (!worn) return;
+    this.recycling = true;
+    WorkerHandle.start(this.init).then(({ handle }) => {
+      this.recycling = false;
+      if (this.broken) return void handle.terminate();
+      this.settings.log('info', `embedding worker replaced after ${this.textsEmbedded.get(worn) ?? 0} texts, to give back the memory its batches grew`);
+      this.adopt(handle);
+      this.retiring.add(worn);
+      if (this.workers.get(worn) === 0) this.stop(worn);
+      this.pump();
+    }, (err: Error) => {
+      this.recycling = false;
+      this.textsEmbedded.set(worn, -Infinity); // keep the worker; do not try again
+      this.settings.log('warn', `a fresh embedding worker did not start (${err.message}); keeping the old one`);
+    });
+  }
+
+  private stop(worker: WorkerHandle): void {
+    clearTimeout(this.idleTimers.get(worker));
+    this.idleTimers.delete(worker);
+    this.workers.delete(worker);
+    this.retiring.delete(worker);
+    this.textsEmbedded.delete(worker);
+    void worker.terminate();
   }
 
   private adopt(worker: WorkerHandle): void {
@@ -293,7 +352,8 @@ class PooledEmbedder implements Embedder {
   /** A crashed worker fails its own batch; a replacement takes over the queue. */
   private replace(worker: WorkerHandle, cause: Error): void {
     this.workers.delete(worker);
-    if (this.broken) return;
+    this.textsEmbedded.delete(worker);
+    if (this.retiring.delete(worker) || this.broken) return;
     if (this.restarts >= MAX_RESTARTS) {
       this.broken = new Error(`embedding workers keep crashing: ${cause.message}`);
       if (this.workers.size === 0) this.queue.failAll(this.broken);
