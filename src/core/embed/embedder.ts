@@ -4,7 +4,8 @@
  * batches jump ahead of queued document batches; an AbortSignal rejects a request at once
  * and drops its queued batches (a batch already running finishes and is thrown away).
  * One worker is kept; more are started when batches wait too long (the workers fall behind)
- * and stopped once idle, since each holds its own copy of the model.
+ * and stopped once idle, since each holds its own copy of the model. A worker that has
+ * embedded much is swapped for a fresh one once the pool is idle, to give back its memory.
  */
 import os from 'node:os';
 import { Job, TaskQueue, type Task } from './jobs';
@@ -313,7 +314,8 @@ class PooledEmbedder implements Embedder {
     this.recycling = true;
     WorkerHandle.start(this.init).then(({ handle }) => {
       this.recycling = false;
-      if (this.broken) return void handle.terminate();
+      // Disposed, or the old worker crashed meanwhile (replace() started another): not needed.
+      if (this.broken || !this.workers.has(worn)) return void handle.terminate();
       this.settings.log('info', `embedding worker replaced after ${this.textsEmbedded.get(worn) ?? 0} texts, to give back the memory its batches grew`);
       this.adopt(handle);
       this.retiring.add(worn);
