@@ -6,7 +6,7 @@
 import { Engine } from '../../src/core/engine';
 import { discoverFiles } from '../../src/core/discover/walk';
 import { editProbe, type EditResult } from './editProbe';
-import { folderBytes, peakRssMb, quantile, since } from './stats';
+import { folderBytes, peakRssMb, quantile, since, warningsToStderr } from './stats';
 
 export interface IndexTask {
   root: string;
@@ -39,9 +39,8 @@ export interface IndexResult {
 }
 
 export async function measureIndex(task: IndexTask): Promise<IndexResult> {
-  const log = (level: string, message: string) => level === 'warn' || level === 'error' ? process.stderr.write(`${message}\n`) : undefined;
   let t = performance.now();
-  const engine = await Engine.open(task.root, { cacheRoot: task.cacheRoot, model: task.model, log });
+  const engine = await Engine.open(task.root, { cacheRoot: task.cacheRoot, model: task.model, log: warningsToStderr });
   const openMs = since(t);
   const summary = await engine.index();
   const peakRssAfterIndexMb = peakRssMb();

@@ -4,7 +4,7 @@
  * holds for the rest of an editor session). The index task leaves the index behind for it.
  */
 import { Engine } from '../../src/core/engine';
-import { peakRssMb, since } from './stats';
+import { peakRssMb, since, warningsToStderr } from './stats';
 
 export interface RestartTask {
   root: string;
@@ -23,9 +23,8 @@ export interface RestartResult {
 }
 
 export async function measureRestart(task: RestartTask): Promise<RestartResult> {
-  const log = (level: string, message: string) => level === 'warn' || level === 'error' ? process.stderr.write(`${message}\n`) : undefined;
   const t = performance.now();
-  const engine = await Engine.open(task.root, { cacheRoot: task.cacheRoot, model: task.model, log });
+  const engine = await Engine.open(task.root, { cacheRoot: task.cacheRoot, model: task.model, log: warningsToStderr });
   const reopenMs = since(t);
   const queries = task.queries.length > 0 ? task.queries : ['main'];
   let reopenError: string | undefined;

@@ -15,6 +15,11 @@ export function since(start: number): number {
   return Math.round((performance.now() - start) * 100) / 100;
 }
 
+/** An engine log that prints only warnings and errors (to stderr, apart from the result line on stdout). */
+export function warningsToStderr(level: string, message: string): void {
+  if (level === 'warn' || level === 'error') process.stderr.write(`${message}\n`);
+}
+
 /** Peak resident set size of this process so far, in MB. */
 export function peakRssMb(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
