@@ -313,3 +313,16 @@ test('vectors far apart in label space and more than a save piece hold: kept in 
   }
   assert.deepEqual(Buffer.concat(await copy.serialize()), saved);
 });
+
+test('saved vectors of any width load back exactly (codes are unpacked eight at a time, the rest one by one)', async () => {
+  for (const dim of [8, 13, 37, 256]) {
+    const index = new VectorIndex(dim);
+    const vectors = Array.from({ length: 20 }, (_, label) => Float32Array.from({ length: dim }, (_, d) => Math.sin(label * 7.3 + d * 1.7)));
+    vectors.forEach((v, label) => index.add(label, v));
+    const copy = await VectorIndex.deserialize(Buffer.concat(await index.serialize()), dim);
+    for (let label = 0; label < vectors.length; label++) {
+      assert.deepEqual(copy.getVector(label), index.getVector(label), `dim ${dim}, label ${label}`);
+      assert.ok(copy.getVector(label)!.some((x) => x < -0.05) && copy.getVector(label)!.some((x) => x > 0.05));
+    }
+  }
+});
