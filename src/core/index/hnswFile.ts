@@ -121,18 +121,19 @@ export async function expandGraph(reader: BufferReader, graphDim: number, labels
   const handle = await fs.open(file, 'w');
   try {
     await handle.write(header);
-    await writeRecords(handle, layout, (id, out, at) => {
-      readLinks(reader, out, at, id, layout.dataOffset);
+    await writeRecords(handle, layout, (id, out, at, words) => {
+      readLinks(reader, words, at >> 2, id, layout.dataOffset);
       writeVector(labels[id], out, at + layout.dataOffset);
-      out.writeBigUInt64LE(BigInt(labels[id]), at + layout.labelOffset);
+      words[(at + layout.labelOffset) >> 2] = labels[id]; // a u64: its high word stays 0
     });
     // Upper levels: most elements have none (a zero size).
     let batch: Buffer[] = [];
     for (let id = 0; id < layout.count; id++) {
       const levels = reader.varint();
       const block = Buffer.alloc(4 + levels * layout.upperLevelBytes);
-      block.writeUInt32LE(levels * layout.upperLevelBytes, 0);
-      for (let level = 0; level < levels; level++) readLinks(reader, block, 4 + level * layout.upperLevelBytes, id, layout.upperLevelBytes);
+      const words = new Uint32Array(block.buffer, block.byteOffset, block.length >> 2);
+      words[0] = levels * layout.upperLevelBytes;
+      for (let level = 0; level < levels; level++) readLinks(reader, words, (4 + level * layout.upperLevelBytes) >> 2, id, layout.upperLevelBytes);
       batch.push(block);
       if (batch.length === UPPER_BATCH || id === layout.count - 1) {
         await handle.write(Buffer.concat(batch));
@@ -168,15 +169,27 @@ export async function expandStrippedGraph(stripped: Buffer, graphDim: number, wr
   }
 }
 
-/** Writes the level-0 records, a piece of whole records at a time, each made by `fill(id, out, at)`. */
-async function writeRecords(handle: fs.FileHandle, layout: GraphLayout, fill: (id: number, out: Buffer, at: number) => void): Promise<void> {
+/**
+ * Writes the level-0 records, a piece of whole records at a time, each made by `fill(id, out,
+ * at, words)` (`words`: the piece as u32s in the machine's byte order, which is hnswlib's;
+ * graphLayout made sure records are whole words). A piece is filled while the one before is
+ * being written.
+ */
+async function writeRecords(
+  handle: fs.FileHandle, layout: GraphLayout, fill: (id: number, out: Buffer, at: number, words: Uint32Array) => void,
+): Promise<void> {
   const perWrite = Math.max(1, Math.floor(PIECE_BYTES / layout.recordSize));
+  let writing: Promise<unknown> = Promise.resolve();
   for (let first = 0; first < layout.count; first += perWrite) {
     const n = Math.min(perWrite, layout.count - first);
     const out = Buffer.alloc(n * layout.recordSize);
-    for (let i = 0; i < n; i++) fill(first + i, out, i * layout.recordSize);
-    await handle.write(out);
+    const words = new Uint32Array(out.buffer, out.byteOffset, out.length >> 2);
+    for (let i = 0; i < n; i++) fill(first + i, out, i * layout.recordSize, words);
+    await writing;
+    writing = handle.write(out);
+    writing.catch(() => undefined); // awaited next time round; if a fill throws first, close() waits for it
   }
+  await writing;
 }
 
 /** One link list at `at` of `from` (a u32 header with the count, then the links) as varints. */
@@ -191,16 +204,16 @@ function writeLinks(out: ByteWriter, from: Buffer, at: number, ownId: number): v
   }
 }
 
-/** Reads one link list back into `out` at `at`; it must fit in `maxBytes` (its slots). */
-function readLinks(reader: BufferReader, out: Buffer, at: number, ownId: number, maxBytes: number): void {
+/** Reads one link list back into `words` from word `at` on; it must fit in `maxBytes` (its slots). */
+function readLinks(reader: BufferReader, words: Uint32Array, at: number, ownId: number, maxBytes: number): void {
   const header = reader.varint();
   const count = header & LINK_COUNT_MASK;
   if (header > 0xffffffff || 4 + 4 * count > maxBytes) throw new Error('vector index: bad link list');
-  out.writeUInt32LE(header, at);
+  words[at] = header;
   let previous = ownId;
-  for (let i = 0; i < count; i++) {
+  for (let i = 1; i <= count; i++) {
     previous += unzigzag(reader.varint());
-    out.writeUInt32LE(previous, at + 4 + 4 * i);
+    words[at + i] = previous;
   }
 }
 
