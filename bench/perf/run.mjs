@@ -34,6 +34,12 @@ const userCwd = process.env.INIT_CWD || process.cwd();
 const WARMUP_QUERIES = 50;
 /** Searches a restarted engine serves before its RSS is read. */
 const RESTART_SEARCHES = 50;
+/**
+ * Restarted engines of this many chunks or more are also measured after idling this long:
+ * longer than the embedder keeps a worker that queries do not need (LAST_WORKER_IDLE_MS).
+ */
+const IDLE_AT_CHUNKS = 100_000;
+const IDLE_MS = 7_000;
 const BIG_CORPUS_FILES = 50_000;
 /** The engine process's Node options (src/server/launch.ts: heap limit and growth) and environment (its malloc settings), so that RSS is measured as it would be there. */
 const { engineProcessOptions } = await tsImport('../../src/server/launch.ts', import.meta.url);
@@ -100,7 +106,10 @@ function measureCorpus(harness, corpus, opts) {
       kind: 'index', root: corpus.root, cacheRoot, model, queries: corpus.queries,
       queryCount: opts.queries, warmupQueries: WARMUP_QUERIES, editable: true,
     });
-    const restart = indexed.error ? {} : runTask(harness, { kind: 'restart', root: corpus.root, cacheRoot, model, queries: corpus.queries, searches: RESTART_SEARCHES });
+    const restart = indexed.error ? {} : runTask(harness, {
+      kind: 'restart', root: corpus.root, cacheRoot, model, queries: corpus.queries, searches: RESTART_SEARCHES,
+      idleMs: indexed.chunks >= IDLE_AT_CHUNKS ? IDLE_MS : undefined,
+    });
     const index = restart.error ? { ...indexed, reopenError: restart.error } : { ...indexed, ...restart };
     rmSync(cacheRoot, { recursive: true, force: true });
     if (index.error) console.error(`${corpus.name} [${model}]: ${index.error}`);

@@ -51,6 +51,36 @@ test('the shipped default model embeds into 256-d unit vectors', { skip: !exists
   }
 });
 
+test('with the shipped model, queries need no worker: the last one stops when idle and one starts again for documents', { skip: !existsSync(SHIPPED_MODEL) && 'models/quarry-code/model.onnx has not landed' }, async () => {
+  const embedder = await createEmbedder({ model: 'default', provider: 'cpu', threads: 1, idleWorkerMs: 100, lastWorkerIdleMs: 100, log: quiet });
+  try {
+    assert.equal(embedder.workerCount(), 1, 'the worker that chose the provider');
+    await waitFor(() => embedder.workerCount() === 0);
+    const query = await embedder.embedQuery(texts[1]);
+    assert.equal(embedder.workerCount(), 0, 'a query starts no worker');
+    const [small] = await embedder.embedDocuments([texts[1]]);
+    assert.equal(embedder.workerCount(), 0, 'nor do a few documents (one edited file)');
+    const large = Array.from({ length: 400 }, (_, i) => `${texts[i % 2]} ${'word '.repeat(40)} item${i}`);
+    const vectors = await embedder.embedDocuments([texts[1], ...large]);
+    assert.equal(embedder.workerCount(), 1, 'a large job starts one');
+    // The table encoder and onnxruntime agree to float rounding.
+    for (const other of [small, query]) assert.ok(other.every((x, i) => Math.abs(x - vectors[0][i]) < 1e-6));
+    assert.ok(Math.abs(Math.hypot(...query) - 1) < 1e-5);
+    await waitFor(() => embedder.workerCount() === 0);
+    assert.equal((await embedder.embedDocuments(large)).length, large.length, 'and again after it stopped');
+    assert.equal(embedder.workerCount(), 1);
+  } finally {
+    await embedder.dispose();
+  }
+  await assert.rejects(embedder.embedQuery('after dispose'), /disposed/);
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  for (const start = Date.now(); !condition(); await new Promise((r) => setTimeout(r, 20))) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');
+  }
+}
+
 test('auto keeps the featurized default model on the CPU; a transformer may go to a GPU first', async () => {
   const embedder = await createEmbedder({ model: 'default', provider: 'auto', threads: 1, log: quiet });
   try {

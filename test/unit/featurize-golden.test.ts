@@ -5,6 +5,7 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { featurize, featurizeBatch, loadFeaturizerConfig } from '../../src/core/embed/featurize';
 import { FeaturizedEncoder, planRuns } from '../../src/core/embed/featurizedEncoder';
+import { TableEncoder } from '../../src/core/embed/tableEncoder';
 
 /** Written by training/make_golden.py: texts, Python features and torch embeddings. */
 interface GoldenCase {
@@ -114,4 +115,24 @@ test('the engine encoder (sorted runs under a padding budget) matches the torch 
   } finally {
     await session.release();
   }
+});
+
+test('the table encoder (rows read from model.onnx on the calling thread) matches the torch embeddings', () => {
+  const encoder = TableEncoder.open(path.join(ROOT, golden.model), config);
+  try {
+    for (const [i, c] of golden.cases.entries()) {
+      const vector = encoder.embed(c.text);
+      assert.equal(vector.length, config.dimension);
+      let worst = 0;
+      for (let j = 0; j < config.dimension; j++) worst = Math.max(worst, Math.abs(vector[j] - c.embedding[j]));
+      assert.ok(worst <= EMBEDDING_TOLERANCE, `case ${i}: max |table encoder - torch| = ${worst}`);
+      if (c.ids.length === 0) assert.ok(vector.every((x) => x === 0), `case ${i}: no feature gives the zero vector`);
+    }
+  } finally {
+    encoder.close();
+  }
+  assert.throws(() => encoder.embed('closed'), /closed/);
+  // A featurized model without the int8 table (the 16-d stand-in has a float one) is refused.
+  const stub = path.join(ROOT, 'test', 'fixtures', 'byo-model', 'models', 'quarry-code');
+  assert.throws(() => TableEncoder.open(path.join(stub, 'model.onnx'), loadFeaturizerConfig(path.join(stub, 'featurizer.json'))), /no int8 table/);
 });
