@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createEmbedder, type EmbedderSpec } from '../../src/core/embed/embedder';
 import { packageRoot } from '../../src/core/embed/locate';
@@ -73,6 +74,33 @@ test('with the shipped model, queries need no worker: the last one stops when id
     await embedder.dispose();
   }
   await assert.rejects(embedder.embedQuery('after dispose'), /disposed/);
+});
+
+test('when no worker can start for documents, they fail, queries go on, and later documents try again', { skip: !existsSync(SHIPPED_MODEL) && 'models/quarry-code/model.onnx has not landed' }, async () => {
+  const models = mkdtempSync(path.join(os.tmpdir(), 'quarry-models-'));
+  const saved = process.env.QUARRY_MODELS_DIR;
+  process.env.QUARRY_MODELS_DIR = models;
+  try {
+    const dir = path.join(models, 'quarry-code');
+    cpSync(path.dirname(SHIPPED_MODEL), dir, { recursive: true });
+    const embedder = await createEmbedder({ model: 'default', provider: 'cpu', threads: 1, lastWorkerIdleMs: 50, log: quiet });
+    try {
+      await waitFor(() => embedder.workerCount() === 0);
+      const model = path.join(dir, 'model.onnx');
+      renameSync(model, `${model}.away`);
+      const large = Array.from({ length: 300 }, (_, i) => `${texts[i % 2]} ${'word '.repeat(60)} item${i}`);
+      await assert.rejects(embedder.embedDocuments(large), /embedding worker did not start/);
+      assert.equal((await embedder.embedQuery(texts[0])).length, 256, 'queries read the table they opened');
+      renameSync(`${model}.away`, model);
+      assert.equal((await embedder.embedDocuments(large)).length, large.length);
+    } finally {
+      await embedder.dispose();
+    }
+  } finally {
+    if (saved === undefined) delete process.env.QUARRY_MODELS_DIR;
+    else process.env.QUARRY_MODELS_DIR = saved;
+    rmSync(models, { recursive: true, force: true });
+  }
 });
 
 async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {

@@ -336,22 +336,21 @@ class PooledEmbedder implements Embedder {
   }
 
   private grow(): void {
-    this.starting++;
-    WorkerHandle.start(this.init).then(({ handle }) => {
-      this.starting--;
-      if (this.broken) return void handle.terminate();
-      this.adopt(handle);
-      this.stopIfIdle(handle);
-      this.pump();
-    }, (err: Error) => {
-      this.starting--;
+    this.startWorker((err) => {
       this.cannotGrow = true;
       this.settings.log('warn', `an extra embedding worker did not start (${err.message}); going on with ${this.workers.size}`);
     });
   }
 
-  /** Work came with no worker left (they stop when idle if queries need none): one starts now. */
+  /**
+   * Work came with no worker left (they stop when idle if queries need none): one starts now.
+   * If it cannot, the waiting documents fail; queries go on, and the next documents try again.
+   */
   private startOnDemand(): void {
+    this.startWorker((err) => this.queue.failAll(new Error(`the embedding worker did not start: ${err.message}`)));
+  }
+
+  private startWorker(onFailure: (err: Error) => void): void {
     this.starting++;
     WorkerHandle.start(this.init).then(({ handle }) => {
       this.starting--;
@@ -361,8 +360,7 @@ class PooledEmbedder implements Embedder {
       this.pump();
     }, (err: Error) => {
       this.starting--;
-      this.broken = new Error(`the embedding worker did not start: ${err.message}`);
-      this.queue.failAll(this.broken);
+      onFailure(err);
     });
   }
 
