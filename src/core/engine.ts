@@ -103,10 +103,14 @@ export class Engine {
     const indexDir = indexDirFor(resolved, options.cacheRoot ?? defaultCacheRoot());
     const model = options.model ?? (await savedModelSpec(indexDir)) ?? (defaultModelAvailable() ? 'default' : 'none');
     const engine = new Engine(resolved, indexDir, { ...options, model });
-    // The model loads on its worker thread while the saved index is read on this one.
+    // The model loads on its worker thread while the saved index is read on this one; with a
+    // saved index, the shipped model starts no worker until documents need one (it has run here
+    // before, and its queries need none), so a restart neither waits for one nor holds one.
+    const reopening = model !== 'none' && (await IndexStore.openForRead(indexDir).catch(() => undefined)) !== undefined;
     const embedderReady = model === 'none' ? Promise.resolve(undefined) : createEmbedder({
       model,
       provider: options.provider as ProviderChoice | undefined,
+      firstWorker: reopening ? 'on-demand' : 'probe',
       log: (level, message) => options.log?.(level, message),
     });
     await engine.load(embedderReady.catch(() => undefined));

@@ -103,6 +103,34 @@ test('when no worker can start for documents, they fail, queries go on, and late
   }
 });
 
+test("'on-demand' starts no worker for the shipped model until documents need one; other models are probed as before", { skip: !existsSync(SHIPPED_MODEL) && 'models/quarry-code/model.onnx has not landed' }, async () => {
+  const probed = await createEmbedder({ model: 'default', provider: 'auto', threads: 1, log: quiet });
+  const lazy = await createEmbedder({ model: 'default', provider: 'auto', threads: 1, firstWorker: 'on-demand', log: quiet });
+  try {
+    assert.equal(lazy.workerCount(), 0);
+    assert.deepEqual(lazy.info, probed.info, 'what the worker would have said');
+    const query = await lazy.embedQuery(texts[0]);
+    assert.deepEqual(query, await probed.embedQuery(texts[0]));
+    assert.equal(lazy.workerCount(), 0, 'queries start none');
+    const large = Array.from({ length: 300 }, (_, i) => `${texts[i % 2]} ${'word '.repeat(60)} item${i}`);
+    const [fromLazy, fromProbed] = await Promise.all([lazy.embedDocuments(large), probed.embedDocuments(large)]);
+    assert.equal(lazy.workerCount(), 1, 'documents started one');
+    assert.ok(fromLazy.every((v, j) => v.every((x, i) => x === fromProbed[j][i])), 'the same vectors');
+  } finally {
+    await Promise.all([lazy.dispose(), probed.dispose()]);
+  }
+  const saved = process.env.QUARRY_MODELS_DIR;
+  process.env.QUARRY_MODELS_DIR = STUB_MODELS;
+  try {
+    const stub = await createEmbedder({ model: 'default', provider: 'cpu', threads: 1, firstWorker: 'on-demand', log: quiet });
+    assert.equal(stub.workerCount(), 1, 'a featurized model without the int8 table is probed');
+    await stub.dispose();
+  } finally {
+    if (saved === undefined) delete process.env.QUARRY_MODELS_DIR;
+    else process.env.QUARRY_MODELS_DIR = saved;
+  }
+});
+
 async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   for (const start = Date.now(); !condition(); await new Promise((r) => setTimeout(r, 20))) {
     if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');

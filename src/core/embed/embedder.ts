@@ -47,6 +47,13 @@ export interface EmbedderSpec {
   idleWorkerMs?: number;
   /** The last worker idle this long is stopped when queries do not need it (default LAST_WORKER_IDLE_MS). */
   lastWorkerIdleMs?: number;
+  /**
+   * 'probe' (default): a first worker loads the model before the embedder is returned, so a
+   * model that cannot run here fails at once. 'on-demand': with the shipped model on the CPU,
+   * no worker starts until documents need one (for an engine reopening an index: the model
+   * has run here before, and queries need no worker); otherwise as 'probe'.
+   */
+  firstWorker?: 'probe' | 'on-demand';
   /** An extra worker starts once a batch has waited this long (default GROW_AFTER_MS). */
   growAfterMs?: number;
   /** A worker that has embedded this many texts is replaced once the pool has been idle for recycleIdleMs (defaults RECYCLE_AFTER_TEXTS, RECYCLE_IDLE_MS). */
@@ -126,8 +133,29 @@ export async function createEmbedder(spec: EmbedderSpec): Promise<Embedder> {
   const source = await resolveModelSource(spec.model);
   const { workers, threads } = defaultParallelism(source.kind, spec);
   const init: WorkerInit = { source, provider: spec.provider ?? 'auto', threads };
-  // The first worker chooses the provider; the rest are told to use it. Hashing the model
-  // for its id overlaps with the worker loading it.
+  const start = (spec.firstWorker === 'on-demand' ? await startWithoutWorker(source, init, log) : undefined) ?? await startProbed(source, init, log);
+  const { info } = start;
+  log('info', `embedding with ${info.modelId} (dim ${info.dim}) on ${info.provider}, up to ${workers} worker(s) x ${init.threads} thread(s)`);
+  return new PooledEmbedder(info, start.pinned, start.first, {
+    maxWorkers: workers, batchSize: spec.batchSize ?? DEFAULT_BATCH_SIZE, idleWorkerMs: spec.idleWorkerMs ?? IDLE_WORKER_MS,
+    lastWorkerIdleMs: spec.lastWorkerIdleMs ?? LAST_WORKER_IDLE_MS,
+    growAfterMs: spec.growAfterMs ?? GROW_AFTER_MS, recycleAfterTexts: spec.recycleAfterTexts ?? RECYCLE_AFTER_TEXTS,
+    recycleIdleMs: spec.recycleIdleMs ?? RECYCLE_IDLE_MS, log, queryEncoder: start.queryEncoder,
+  });
+}
+
+interface PoolStart {
+  info: EmbedderInfo;
+  /** What later workers are started with (the provider chosen). */
+  pinned: WorkerInit;
+  /** The worker that loaded the model, if one did. */
+  first?: WorkerHandle;
+  queryEncoder?: TableEncoder;
+}
+
+/** A first worker loads the model and chooses the provider; the rest are told to use it. */
+async function startProbed(source: ModelSource, init: WorkerInit, log: PoolSettings['log']): Promise<PoolStart> {
+  // Hashing the model for its id overlaps with the worker loading it.
   const [firstStart, hashed] = await Promise.allSettled([WorkerHandle.start(init), modelIdOf(source)]);
   if (firstStart.status === 'rejected' || hashed.status === 'rejected') {
     if (firstStart.status === 'fulfilled') await firstStart.value.handle.terminate();
@@ -137,13 +165,20 @@ export async function createEmbedder(spec: EmbedderSpec): Promise<Embedder> {
   const info: EmbedderInfo = { modelId: hashed.value, ...first.info };
   for (const note of first.notes) log('info', note);
   const pinned: WorkerInit = { ...init, provider: info.provider as ProviderChoice, cpuFallback: init.provider === 'auto' };
-  log('info', `embedding with ${info.modelId} (dim ${info.dim}) on ${info.provider}, up to ${workers} worker(s) x ${init.threads} thread(s)`);
-  return new PooledEmbedder(info, pinned, first.handle, {
-    maxWorkers: workers, batchSize: spec.batchSize ?? DEFAULT_BATCH_SIZE, idleWorkerMs: spec.idleWorkerMs ?? IDLE_WORKER_MS,
-    lastWorkerIdleMs: spec.lastWorkerIdleMs ?? LAST_WORKER_IDLE_MS,
-    growAfterMs: spec.growAfterMs ?? GROW_AFTER_MS, recycleAfterTexts: spec.recycleAfterTexts ?? RECYCLE_AFTER_TEXTS,
-    recycleIdleMs: spec.recycleIdleMs ?? RECYCLE_IDLE_MS, log, queryEncoder: openQueryEncoder(source, info, log),
-  });
+  return { info, pinned, first: first.handle, queryEncoder: openQueryEncoder(source, info, log) };
+}
+
+/**
+ * No worker yet: the shipped model on the CPU (where `auto` keeps it), whose queries the
+ * table encoder embeds; what the worker would report comes from the featurizer config.
+ * Undefined when that does not apply, or the model does not hold the table.
+ */
+async function startWithoutWorker(source: ModelSource, init: WorkerInit, log: PoolSettings['log']): Promise<PoolStart | undefined> {
+  if (source.kind !== 'featurized' || (init.provider !== 'auto' && init.provider !== 'cpu')) return undefined;
+  const config = loadFeaturizerConfig(source.featurizerPath);
+  const info: EmbedderInfo = { modelId: await modelIdOf(source), dim: config.dimension, provider: 'cpu', maxLength: config.maxTokens };
+  const queryEncoder = openQueryEncoder(source, info, log);
+  return queryEncoder && { info, pinned: { ...init, provider: 'cpu' }, queryEncoder };
 }
 
 /**
@@ -200,9 +235,10 @@ class PooledEmbedder implements Embedder {
   constructor(
     readonly info: EmbedderInfo,
     private init: WorkerInit,
-    first: WorkerHandle,
+    first: WorkerHandle | undefined,
     private readonly settings: PoolSettings,
   ) {
+    if (!first) return;
     this.adopt(first);
     this.stopIfIdle(first);
   }
