@@ -24,7 +24,9 @@
  * ONNX contract of model.onnx: inputs `ids` int64 [B, L] (bucket ids, 0-padded) and
  * `weights` float32 [B, L] (0 for padding); output `embeddings` float32 [B, dimension],
  * L2-normalised (a text with no feature gives the zero vector). The 64- and 128-d prefixes are
- * trained to be usable on their own (re-normalise them).
+ * trained to be usable on their own (re-normalise them). When the model holds its weights as
+ * `table` int8 [numBuckets, dimension] and `scale` float32 [numBuckets], queries are embedded
+ * from them without onnxruntime (tableEncoder.ts).
  */
 import { readFileSync } from 'node:fs';
 
