@@ -103,10 +103,11 @@ export class Engine {
     const indexDir = indexDirFor(resolved, options.cacheRoot ?? defaultCacheRoot());
     const model = options.model ?? (await savedModelSpec(indexDir)) ?? (defaultModelAvailable() ? 'default' : 'none');
     const engine = new Engine(resolved, indexDir, { ...options, model });
-    // The model loads on its worker thread while the saved index is read on this one; with a
-    // saved index, the shipped model starts no worker until documents need one (it has run here
-    // before, and its queries need none), so a restart neither waits for one nor holds one.
-    const reopening = model !== 'none' && (await IndexStore.openForRead(indexDir).catch(() => undefined)) !== undefined;
+    // The model loads on its worker thread while the saved index is read on this one; with an
+    // index the shipped model built, it starts no worker until documents need one (it has run
+    // here before, and its queries need none), so a restart neither waits for one nor holds one.
+    const saved = await IndexStore.openForRead(indexDir).catch(() => undefined);
+    const reopening = String(saved?.manifest()?.meta.model ?? '').startsWith(`${DEFAULT_MODEL_NAME}-`);
     const embedderReady = model === 'none' ? Promise.resolve(undefined) : createEmbedder({
       model,
       provider: options.provider as ProviderChoice | undefined,
