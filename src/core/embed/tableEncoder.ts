@@ -1,5 +1,6 @@
 /**
- * The shipped model's encoder run on this thread, for the odd text: a query, a snippet. The
+ * The shipped model's encoder run on this thread, for a few texts: a query, a snippet, an
+ * edited file's chunks while no worker runs (see embedder.ts). The
  * model is a table lookup (see models/quarry-code/README.md): the vector of a text is the
  * weighted sum of its features' table rows, each row int8 with one float scale, then
  * L2-normalised. A query has a few dozen features, so its rows are read straight from
