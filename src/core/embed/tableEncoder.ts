@@ -1,14 +1,13 @@
 /**
  * The shipped model's encoder run on this thread, for a few texts: a query, a snippet, an
- * edited file's chunks while no worker runs (see embedder.ts). The
- * model is a table lookup (see models/quarry-code/README.md): the vector of a text is the
- * weighted sum of its features' table rows, each row int8 with one float scale, then
- * L2-normalised. A query has a few dozen features, so its rows are read straight from
- * model.onnx when needed and the 25 MB table never has to be in memory: a search needs no
- * embedding worker, which can then stop when indexing is done. Bulk document embedding stays
- * with onnxruntime in the workers (a batched MatMul is far faster than this loop); the two
- * agree to float rounding (test/unit/featurize-golden.test.ts checks this one against the
- * training code's vectors).
+ * edited file's chunks while no worker runs (see embedder.ts). The model is a table lookup
+ * (see models/quarry-code/README.md): the vector of a text is the weighted sum of its
+ * features' table rows, each row int8 with one float scale, then L2-normalised. A query has a
+ * few dozen features, so its rows are read straight from model.onnx when needed and the 25 MB
+ * table never has to be in memory: a search needs no embedding worker, which can then stop
+ * when indexing is done. Bulk document embedding stays with onnxruntime in the workers (a
+ * batched MatMul is far faster than this loop); the two agree to float rounding
+ * (test/unit/featurize-golden.test.ts checks this one against the training code's vectors).
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { featurize, type FeaturizerConfig } from './featurize';
