@@ -129,8 +129,15 @@ uiTest('a new function typed and saved becomes searchable', async () => {
     const r = byName(await readResults(view), name);
     return r ?? undefined;
   }, 90_000, 1_000);
-  await wb.shot('edit-searchable');
   assert.ok(found, `${name} is found after saving`);
+  // The explain view follows the cursor, inside the new function: once the file is indexed it explains it.
+  const explain = await webview(page, '#quarry-explain');
+  const subject = await eventually(async () => {
+    const text = await explain.locator('.quarry-section[data-section="subject"] .quarry-entry .quarry-name').first().innerText({ timeout: 1_000 }).catch(() => '');
+    return text.includes(name) ? text : undefined;
+  }, 30_000, 500);
+  await wb.shot('edit-searchable');
+  assert.ok(subject, `the explain view shows ${name} once the file is indexed`);
   assert.equal(found.path, 'src/rateLimiter.ts');
 });
 

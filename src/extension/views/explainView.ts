@@ -1,8 +1,10 @@
 /**
  * The explain view (webview view `quarry.explain`): what explains the code at the cursor,
  * by retrieval alone — its own doc, definitions it uses, docs that discuss it, similar
- * implementations and usages. Follows the cursor while visible; explains a selection on command.
+ * implementations and usages. Follows the cursor while visible (and explains it again once its
+ * folder has been re-indexed); explains a selection on command.
  */
+import path from 'node:path';
 import * as vscode from 'vscode';
 import * as protocol from '../../server/protocol';
 import type { EngineClient } from '../engine/client';
@@ -28,6 +30,14 @@ export class ExplainViewProvider extends Disposable implements vscode.WebviewVie
     this._register({ dispose: () => this.forgetView() });
     this._register(vscode.window.onDidChangeTextEditorSelection((e) => this.follow(e.textEditor)));
     this._register(vscode.window.onDidChangeActiveTextEditor((editor) => this.follow(editor)));
+    // A file just indexed (saved, or changed by a branch switch) may explain differently now.
+    this._register(engine.onStatus((status) => {
+      const editor = vscode.window.activeTextEditor;
+      const root = editorLocation(editor)?.root;
+      if (status.status !== 'ready' || !root || path.resolve(root) !== path.resolve(status.root)) return;
+      this.lastKey = '';
+      this.follow(editor);
+    }));
     this._register({ dispose: () => clearTimeout(this.timer) });
   }
 
