@@ -165,7 +165,7 @@ async function startProbed(source: ModelSource, init: WorkerInit, log: PoolSetti
   const info: EmbedderInfo = { modelId: hashed.value, ...first.info };
   for (const note of first.notes) log('info', note);
   const pinned: WorkerInit = { ...init, provider: info.provider as ProviderChoice, cpuFallback: init.provider === 'auto' };
-  return { info, pinned, first: first.handle, queryEncoder: openQueryEncoder(source, info, log) };
+  return { info, pinned, first: first.handle, queryEncoder: openQueryEncoder(source, info.provider, log) };
 }
 
 /**
@@ -174,11 +174,12 @@ async function startProbed(source: ModelSource, init: WorkerInit, log: PoolSetti
  * Undefined when that does not apply, or the model does not hold the table.
  */
 async function startWithoutWorker(source: ModelSource, init: WorkerInit, log: PoolSettings['log']): Promise<PoolStart | undefined> {
-  if (source.kind !== 'featurized' || (init.provider !== 'auto' && init.provider !== 'cpu')) return undefined;
-  const config = loadFeaturizerConfig(source.featurizerPath);
-  const info: EmbedderInfo = { modelId: await modelIdOf(source), dim: config.dimension, provider: 'cpu', maxLength: config.maxTokens };
-  const queryEncoder = openQueryEncoder(source, info, log);
-  return queryEncoder && { info, pinned: { ...init, provider: 'cpu' }, queryEncoder };
+  if (init.provider !== 'auto' && init.provider !== 'cpu') return undefined;
+  const queryEncoder = openQueryEncoder(source, 'cpu', log);
+  if (!queryEncoder) return undefined;
+  const { dimension, maxTokens } = queryEncoder.config;
+  const info: EmbedderInfo = { modelId: await modelIdOf(source), dim: dimension, provider: 'cpu', maxLength: maxTokens };
+  return { info, pinned: { ...init, provider: 'cpu' }, queryEncoder };
 }
 
 /**
@@ -186,8 +187,8 @@ async function startWithoutWorker(source: ModelSource, init: WorkerInit, log: Po
  * GPU, the worker's session is what the user asked for); undefined when the model does not
  * hold the table it reads.
  */
-function openQueryEncoder(source: ModelSource, info: EmbedderInfo, log: PoolSettings['log']): TableEncoder | undefined {
-  if (source.kind !== 'featurized' || info.provider !== 'cpu') return undefined;
+function openQueryEncoder(source: ModelSource, provider: string, log: PoolSettings['log']): TableEncoder | undefined {
+  if (source.kind !== 'featurized' || provider !== 'cpu') return undefined;
   try {
     return TableEncoder.open(source.modelPath, loadFeaturizerConfig(source.featurizerPath));
   } catch (error) {
@@ -472,12 +473,8 @@ class PooledEmbedder implements Embedder {
     }
     this.restarts++;
     this.settings.log('warn', `embedding worker crashed (${cause.message}); restarting`);
-    WorkerHandle.start(this.init).then(({ handle }) => {
-      if (this.broken) return void handle.terminate();
-      this.adopt(handle);
-      this.stopIfIdle(handle);
-      this.pump();
-    }, (err: Error) => {
+    // Counted as starting, so that pump() does not start another for the queue meanwhile.
+    this.startWorker((err) => {
       this.broken = err;
       if (this.workers.size === 0) this.queue.failAll(err);
     });

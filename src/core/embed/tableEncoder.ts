@@ -23,7 +23,7 @@ export class TableEncoder {
   private closed = false;
 
   private constructor(
-    private readonly config: FeaturizerConfig,
+    readonly config: FeaturizerConfig,
     private readonly fd: number,
     private readonly tableOffset: number,
     private readonly scales: Float32Array,
