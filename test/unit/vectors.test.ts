@@ -65,10 +65,12 @@ test(`${name}: search matches brute force (recall@10 >= 0.95) and scores are cos
   const [top] = index.search(queries[0], 1);
   // Scores come from 7-bit vectors: within a few thousandths of the float cosine.
   assert.ok(Math.abs(top.score - dot(queries[0], data.get(top.label)!)) < 3e-3);
-  // A stored vector finds itself first with similarity 1.
-  const self = index.search(data.get(42)!, 1)[0];
-  assert.equal(self.label, 42);
-  assert.ok(Math.abs(self.score - 1) < 1e-3);
+  // A stored vector finds itself first with similarity 1, those added as the scan grew (1024, 2048) too.
+  for (const label of [0, 42, 1023, 1024, 2048, COUNT - 1]) {
+    const self = index.search(data.get(label)!, 1)[0];
+    assert.equal(self.label, label);
+    assert.ok(Math.abs(self.score - 1) < 1e-3);
+  }
 });
 
 test(`${name}: removed labels disappear, can be re-added with a new vector, and filters apply`, async () => {

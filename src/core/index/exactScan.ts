@@ -18,7 +18,7 @@ const GROWTH = 2;
 /** Where the scan's vectors come from: the owner knows which labels are live and keeps their vectors. */
 export interface ScanSource {
   isLive(label: number): boolean;
-  /** The vector of a live label, as the scan takes it. */
+  /** The vector of a live label, as the scan takes it (valid until the next call: the scan copies it). */
   vectorOf(label: number): number[];
   liveLabels(): Iterable<number>;
   liveCount(): number;
@@ -35,10 +35,10 @@ export class ExactScan {
     this.scan = newScan(dim, this.capacity);
   }
 
-  /** Adds or replaces the vector of `label` (cosine space: hnswlib normalises it). */
-  add(label: number, vector: number[]): void {
+  /** Adds or replaces the vector of `label`, taken from the source (cosine space: hnswlib normalises it). */
+  add(label: number): void {
     if (!this.held.has(label) && this.held.size >= this.capacity) this.rebuild(label);
-    this.scan.addPoint(vector, label);
+    this.scan.addPoint(this.source.vectorOf(label), label);
     this.held.add(label);
   }
 
