@@ -25,7 +25,8 @@ import { VectorIndex } from '../../src/core/index/vectors';
 import { chunkFile } from '../../src/core/parse/chunker';
 import { SymbolParser } from '../../src/core/parse/symbols';
 import { lineStartBytes } from '../../src/core/prepare/lineOffsets';
-import type { Chunk, LanguageId } from '../../src/core/types';
+import type { HashedChunk } from '../../src/core/prepare/prepareChunks';
+import type { DiscoveredFile } from '../../src/core/types';
 import { since } from './stats';
 
 /** The throughput target of the performance issue, for the budget line. */
@@ -33,15 +34,10 @@ const TARGET_CHUNKS_PER_SECOND = 10_000;
 /** Texts per session call, as the embedder's batches of files give about. */
 const EMBED_BATCH = 256;
 
-interface SourceFile {
-  relPath: string;
-  language: LanguageId;
-  size: number;
-  mtimeMs: number;
-  text: string;
-}
+/** A discovered file with its decoded text. */
+type SourceFile = DiscoveredFile & { text: string };
 
-type Prepared = { file: SourceFile; chunks: (Chunk & { textHash: string; startByte: number })[]; terms: ChunkTerms[] };
+type Prepared = { file: SourceFile; chunks: HashedChunk[]; terms: ChunkTerms[] };
 
 /** Milliseconds by step, summed over files. */
 type Steps = Record<string, number>;
@@ -62,7 +58,7 @@ async function readSources(root: string, steps: Steps): Promise<SourceFile[]> {
     }
     if (classifyContent(file.relPath, bytes)) continue;
     sha1Hex(bytes); // the content hash that decides what is re-indexed
-    sources.push({ relPath: file.relPath, language: file.language, size: file.size, mtimeMs: file.mtimeMs, text: decodeText(bytes) });
+    sources.push({ ...file, text: decodeText(bytes) });
   }
   steps.readHashDecode = since(t);
   return sources;
