@@ -64,7 +64,10 @@ async function readSources(root: string, steps: Steps): Promise<SourceFile[]> {
   return sources;
 }
 
-/** Parse, chunk, hash and count terms, each step timed on its own. */
+/**
+ * prepareChunks' steps (src/core/prepare/prepareChunks.ts: parse, chunk, hash, count terms),
+ * spelled out here so that each is timed on its own: change one, change both.
+ */
 async function prepareAll(parser: SymbolParser, sources: SourceFile[], steps: Steps): Promise<Prepared[]> {
   const prepared: Prepared[] = [];
   for (const file of sources) {
